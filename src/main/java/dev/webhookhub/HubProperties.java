@@ -1,0 +1,39 @@
+package dev.webhookhub;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/** Every {@code hub.*} setting; defaults live in application.yaml. */
+@ConfigurationProperties(prefix = "hub")
+public record HubProperties(
+        Path dataDir,
+        String bootstrapApiKey,
+        String adminToken,
+        Ingest ingest,
+        Mappings mappings,
+        Delivery delivery,
+        String queue) {
+
+    public record Ingest(DataSize maxBytes) {
+    }
+
+    public record Mappings(Path dir) {
+    }
+
+    public record Delivery(
+            boolean allowPrivateTargets,
+            Duration timeout,
+            Duration connectTimeout,
+            List<Duration> retrySchedule,
+            double jitter,
+            Duration disableAfter,
+            Duration pollInterval,
+            Duration lease,
+            int claimBatch,
+            int maxInFlight) {
+    }
+}

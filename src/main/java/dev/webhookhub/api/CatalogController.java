@@ -1,0 +1,54 @@
+package dev.webhookhub.api;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.webhookhub.mapping.MappingRegistry;
+import dev.webhookhub.mapping.SourceMapping;
+import dev.webhookhub.mapping.SourceMapping.EventType;
+
+/** What can be subscribed to: every type of every loaded source, with its payload schema. */
+@RestController
+public class CatalogController {
+
+    private final MappingRegistry mappings;
+
+    public CatalogController(MappingRegistry mappings) {
+        this.mappings = mappings;
+    }
+
+    @GetMapping("/v1/event-types")
+    public Map<String, Object> eventTypes() {
+        List<Map<String, Object>> sources = new ArrayList<>();
+        for (SourceMapping mapping : mappings.sources()) {
+            List<Map<String, Object>> types = new ArrayList<>();
+            for (EventType type : mapping.eventTypes()) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("type", type.type());
+                entry.put("description", type.description());
+                entry.put("reserved", type.reserved());
+                entry.put("schema", type.schema());
+                types.add(entry);
+            }
+            sources.add(Map.of("source", mapping.source(), "description", mapping.description(), "event_types", types));
+        }
+        return Map.of("sources", sources);
+    }
+
+    @GetMapping("/v1/sources")
+    public Map<String, Object> sources() {
+        List<Map<String, Object>> loaded = mappings.sources().stream()
+                .map(m -> Map.<String, Object>of("source", m.source(), "file", m.file().toString(),
+                        "event_types", m.eventTypes().stream().map(EventType::type).toList()))
+                .toList();
+        List<Map<String, Object>> problems = mappings.problems().entrySet().stream()
+                .map(e -> Map.<String, Object>of("file", e.getKey().toString(), "errors", e.getValue()))
+                .toList();
+        return Map.of("sources", loaded, "errors", problems);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.webhookhub.delivery;
+
+import java.time.Instant;
+
+/** Everything one attempt needs: the delivery, its event's envelope and its subscription's endpoint and secrets. */
+public record DeliveryJob(
+        String deliveryId,
+        String environmentId,
+        String eventId,
+        String eventType,
+        String source,
+        String envelope,
+        Instant eventCreatedAt,
+        int attempts,
+        String subscriptionId,
+        String targetUrl,
+        boolean subscriptionActive,
+        String format,
+        String secret,
+        String previousSecret,
+        Instant previousSecretExpiresAt) {
+}

@@ -1,0 +1,165 @@
+package dev.webhookhub.delivery;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.webhookhub.HubProperties;
+import dev.webhookhub.ingest.IngestBatch;
+import dev.webhookhub.store.Timestamps;
+
+/**
+ * Delivery rows and their attempt log. A delivery is claimed by moving {@code next_attempt_at} one lease into the
+ * future: if the claiming instance dies, the row simply becomes due again and another instance takes it.
+ */
+@Repository
+public class DeliveryRepository {
+
+    public static final String PENDING = "pending";
+    public static final String DELIVERED = "delivered";
+    public static final String FAILED = "failed";
+    public static final String DEAD = "dead";
+
+    private static final String JOB_QUERY = """
+            SELECT d.id, d.environment_id, d.event_id, d.attempts, e.type, e.source, e.envelope, e.created_at AS event_created_at,
+                   s.id AS subscription_id, s.target_url, s.is_active, s.format, s.secret, s.previous_secret, s.previous_secret_expires_at
+            FROM deliveries d
+            JOIN events e ON e.id = d.event_id
+            JOIN subscriptions s ON s.id = d.subscription_id
+            WHERE d.id IN (:ids) AND d.status IN ('pending', 'failed')""";
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate template;
+    private final NamedParameterJdbcTemplate named;
+    private final ApplicationEventPublisher events;
+    private final Duration lease;
+    private final String instanceId;
+    private final String claimSql;
+
+    public DeliveryRepository(JdbcClient jdbc, JdbcTemplate template, ApplicationEventPublisher events,
+            HubProperties properties, InstanceId instanceId) {
+        this.jdbc = jdbc;
+        this.template = template;
+        this.named = new NamedParameterJdbcTemplate(template);
+        this.events = events;
+        this.lease = properties.delivery().lease();
+        this.instanceId = instanceId.value();
+        this.claimSql = "SELECT id FROM deliveries WHERE next_attempt_at <= ? ORDER BY next_attempt_at"
+                + " FETCH FIRST ? ROWS ONLY FOR UPDATE SKIP LOCKED";
+    }
+
+    /**
+     * Ingest route step: one pending row per routed delivery, already leased to this instance so that it can
+     * send at once after commit without another instance racing for it.
+     */
+    public IngestBatch schedule(IngestBatch batch) {
+        if (batch.deliveries().isEmpty()) {
+            return batch;
+        }
+        var now = Timestamps.now();
+        var leaseEnd = Timestamps.column(now.plus(lease));
+        var created = Timestamps.column(now);
+        List<Object[]> rows = new ArrayList<>();
+        for (NewDelivery d : batch.deliveries()) {
+            rows.add(new Object[] {d.id(), batch.environmentId(), d.eventId(), d.subscriptionId(), PENDING, 0, leaseEnd,
+                    instanceId, created, created});
+        }
+        template.batchUpdate("""
+                INSERT INTO deliveries (id, environment_id, event_id, subscription_id, status, attempts, next_attempt_at,
+                                        lease_owner, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
+        events.publishEvent(new DeliveriesScheduled(batch.deliveries().stream().map(NewDelivery::id).toList()));
+        return batch;
+    }
+
+    /** Claims up to {@code limit} due deliveries for this instance; instances never claim the same row. */
+    @Transactional
+    public List<String> claimDue(int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        var now = Timestamps.now();
+        List<String> ids = jdbc.sql(claimSql).params(Timestamps.column(now), limit).query(String.class).list();
+        if (!ids.isEmpty()) {
+            named.update("UPDATE deliveries SET next_attempt_at = :leaseEnd, lease_owner = :owner WHERE id IN (:ids)",
+                    new MapSqlParameterSource()
+                            .addValue("leaseEnd", Timestamps.column(now.plus(lease)))
+                            .addValue("owner", instanceId)
+                            .addValue("ids", ids));
+        }
+        return ids;
+    }
+
+    /** Makes leased deliveries due now, for any instance to claim. */
+    public void releaseLease(List<String> ids) {
+        named.update("UPDATE deliveries SET next_attempt_at = :now, lease_owner = NULL WHERE id IN (:ids) AND status = 'pending'",
+                new MapSqlParameterSource().addValue("now", Timestamps.column(Timestamps.now())).addValue("ids", ids));
+    }
+
+    /** The jobs for claimed ids that still wait for delivery. */
+    public List<DeliveryJob> jobs(List<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return named.query(JOB_QUERY, Collections.singletonMap("ids", ids), DeliveryRepository::job);
+    }
+
+    public void recordAttempt(String deliveryId, Instant at, Integer statusCode, long latencyMs, String error,
+            String responseBody) {
+        jdbc.sql("""
+                INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, latency_ms, error, response_body)
+                VALUES (?, ?, ?, ?, ?, ?)""")
+                .params(deliveryId, Timestamps.column(at), statusCode, latencyMs, truncate(error, 1000), responseBody)
+                .update();
+    }
+
+    public void markDelivered(String deliveryId, int attempts, int statusCode) {
+        var now = Timestamps.column(Timestamps.now());
+        jdbc.sql("""
+                UPDATE deliveries SET status = 'delivered', attempts = ?, next_attempt_at = NULL, last_status_code = ?,
+                  last_error = NULL, updated_at = ?, delivered_at = ? WHERE id = ?""")
+                .params(attempts, statusCode, now, now, deliveryId)
+                .update();
+    }
+
+    public void markForRetry(String deliveryId, int attempts, Instant nextAttemptAt, Integer statusCode, String error) {
+        jdbc.sql("""
+                UPDATE deliveries SET status = 'failed', attempts = ?, next_attempt_at = ?, lease_owner = NULL,
+                  last_status_code = ?, last_error = ?, updated_at = ? WHERE id = ?""")
+                .params(attempts, Timestamps.column(nextAttemptAt), statusCode, truncate(error, 1000),
+                        Timestamps.column(Timestamps.now()), deliveryId)
+                .update();
+    }
+
+    public void markDead(String deliveryId, int attempts, Integer statusCode, String error) {
+        jdbc.sql("""
+                UPDATE deliveries SET status = 'dead', attempts = ?, next_attempt_at = NULL, lease_owner = NULL,
+                  last_status_code = ?, last_error = ?, updated_at = ? WHERE id = ?""")
+                .params(attempts, statusCode, truncate(error, 1000), Timestamps.column(Timestamps.now()), deliveryId)
+                .update();
+    }
+
+    private static DeliveryJob job(ResultSet rs, int row) throws SQLException {
+        return new DeliveryJob(rs.getString("id"), rs.getString("environment_id"), rs.getString("event_id"),
+                rs.getString("type"), rs.getString("source"), rs.getString("envelope"), Timestamps.read(rs, "event_created_at"),
+                rs.getInt("attempts"), rs.getString("subscription_id"), rs.getString("target_url"),
+                rs.getBoolean("is_active"), rs.getString("format"), rs.getString("secret"), rs.getString("previous_secret"),
+                Timestamps.read(rs, "previous_secret_expires_at"));
+    }
+
+    static String truncate(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+}

@@ -1,0 +1,167 @@
+package dev.webhookhub.delivery;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+import dev.webhookhub.HubProperties;
+import dev.webhookhub.security.TargetUrlGuard;
+import dev.webhookhub.subscription.SubscriptionRepository;
+
+import jakarta.annotation.PreDestroy;
+
+/**
+ * Sends claimed deliveries through the {@code direct:deliver} route, each on its own virtual thread, and turns
+ * each outcome into the delivery's next state: delivered, due again later, or dead.
+ */
+@Component
+public class Dispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final DeliveryRepository deliveries;
+    private final SubscriptionRepository subscriptions;
+    private final RetrySchedule schedule;
+    private final TargetUrlGuard targetGuard;
+    private final ProducerTemplate producer;
+    private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("delivery-", 0).factory());
+    /** Bounds the deliveries in flight on this instance; the rest stay in the store until claimed. */
+    private final Semaphore inFlight;
+
+    public Dispatcher(DeliveryRepository deliveries, SubscriptionRepository subscriptions, RetrySchedule schedule,
+            TargetUrlGuard targetGuard, ProducerTemplate producer, HubProperties properties) {
+        this.deliveries = deliveries;
+        this.subscriptions = subscriptions;
+        this.schedule = schedule;
+        this.targetGuard = targetGuard;
+        this.producer = producer;
+        this.inFlight = new Semaphore(properties.delivery().maxInFlight());
+    }
+
+    /** Fast path: deliveries this instance just stored and leased are sent right after their commit. */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+    public void onScheduled(DeliveriesScheduled scheduled) {
+        List<String> ids = scheduled.deliveryIds();
+        if (!inFlight.tryAcquire(ids.size())) {
+            // full: hand them back to the store at once rather than let them wait out their lease
+            deliveries.releaseLease(ids);
+            return;
+        }
+        workers.execute(() -> {
+            List<DeliveryJob> jobs = List.of();
+            try {
+                jobs = deliveries.jobs(ids);
+            } catch (RuntimeException e) {
+                log.warn("could not load {} new deliveries; they are due again after their lease: {}", ids.size(), e.getMessage());
+            }
+            inFlight.release(ids.size() - jobs.size());
+            jobs.forEach(job -> workers.execute(() -> deliverHoldingPermit(job)));
+        });
+    }
+
+    /** Called by the {@code claim-due-deliveries} route: claims what is due, as far as there is room. */
+    public int dispatchDue() {
+        int room = inFlight.availablePermits();
+        if (room == 0) {
+            return 0;
+        }
+        List<String> claimed = deliveries.claimDue(room);
+        if (claimed.isEmpty()) {
+            return 0;
+        }
+        List<DeliveryJob> jobs = deliveries.jobs(claimed);
+        for (DeliveryJob job : jobs) {
+            inFlight.acquireUninterruptibly();
+            workers.execute(() -> deliverHoldingPermit(job));
+        }
+        return jobs.size();
+    }
+
+    private void deliverHoldingPermit(DeliveryJob job) {
+        try {
+            deliver(job);
+        } catch (RuntimeException e) {
+            log.error("delivery {} of event {} to {} failed unexpectedly; it is due again after its lease", job.deliveryId(),
+                    job.eventId(), job.targetUrl(), e);
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    void deliver(DeliveryJob job) {
+        int attempt = job.attempts() + 1;
+        if (!job.subscriptionActive()) {
+            deliveries.markDead(job.deliveryId(), job.attempts(), null, "webhook is disabled");
+            return;
+        }
+        Optional<String> refusal = targetGuard.refusal(job.targetUrl());
+        if (refusal.isPresent()) {
+            deliveries.recordAttempt(job.deliveryId(), Instant.now(), null, 0, refusal.get(), null);
+            scheduleRetry(job, attempt, null, refusal.get(), null);
+            return;
+        }
+        Exchange exchange = new DefaultExchange(producer.getCamelContext());
+        exchange.setProperty(WebhookSigner.JOB, job);
+        exchange.setProperty(WebhookSigner.BODY, job.envelope());
+        producer.send("direct:deliver", exchange);
+
+        Integer status = exchange.getProperty(AttemptRecorder.STATUS, Integer.class);
+        String error = exchange.getProperty(AttemptRecorder.ERROR, String.class);
+        if (exchange.getException() == null && status != null && status / 100 == 2) {
+            deliveries.markDelivered(job.deliveryId(), attempt, status);
+            log.debug("delivered {} ({}) to {} with HTTP {}", job.eventId(), job.eventType(), job.targetUrl(), status);
+        } else if (status != null && status == DeliveryOutcome.GONE) {
+            subscriptions.disable(job.environmentId(), job.subscriptionId(), "endpoint answered 410 Gone");
+            deliveries.markDead(job.deliveryId(), attempt, status, "endpoint answered 410 Gone; webhook disabled");
+            log.warn("webhook {} disabled: {} answered 410 Gone", job.subscriptionId(), job.targetUrl());
+        } else {
+            String retryAfter = exchange.getProperty(AttemptRecorder.RETRY_AFTER, String.class);
+            scheduleRetry(job, attempt, status, error == null ? describe(exchange) : error,
+                    DeliveryOutcome.honoursRetryAfter(status) ? retryAfter : null);
+        }
+    }
+
+    private void scheduleRetry(DeliveryJob job, int attempt, Integer status, String error, String retryAfter) {
+        Instant now = Instant.now();
+        Optional<Duration> delay = schedule.delayAfter(attempt);
+        if (delay.isEmpty()) {
+            deliveries.markDead(job.deliveryId(), attempt, status, error);
+            log.warn("delivery {} of event {} to {} is dead after {} attempts: {}", job.deliveryId(), job.eventId(),
+                    job.targetUrl(), attempt, error);
+            return;
+        }
+        Duration wait = DeliveryOutcome.retryAfter(retryAfter, now)
+                .filter(d -> d.compareTo(delay.get()) > 0)
+                .orElse(delay.get());
+        deliveries.markForRetry(job.deliveryId(), attempt, now.plus(wait), status, error);
+        log.info("delivery {} of event {} to {} failed (attempt {}: {}); next attempt in {}", job.deliveryId(),
+                job.eventId(), job.targetUrl(), attempt, error, wait);
+    }
+
+    private static String describe(Exchange exchange) {
+        return exchange.getException() == null ? "no response" : AttemptRecorder.describe(exchange.getException());
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        workers.shutdown();
+        if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+            workers.shutdownNow();
+        }
+    }
+}

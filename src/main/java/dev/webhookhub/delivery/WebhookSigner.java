@@ -1,0 +1,65 @@
+package dev.webhookhub.delivery;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Instant;
+import java.util.Base64;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.springframework.stereotype.Component;
+
+/**
+ * Delivery route step: turns the exchange into one signed Standard Webhooks POST of the job's body. Runs again
+ * before every in-process redelivery, so each attempt carries a fresh timestamp and no leftovers of the last one.
+ */
+@Component
+public class WebhookSigner implements Processor {
+
+    public static final String JOB = "hubDeliveryJob";
+    public static final String BODY = "hubDeliveryBody";
+    public static final String ATTEMPT_STARTED = "hubAttemptStartedNanos";
+
+    @Override
+    public void process(Exchange exchange) {
+        DeliveryJob job = exchange.getProperty(JOB, DeliveryJob.class);
+        String body = exchange.getProperty(BODY, String.class);
+        long timestamp = Instant.now().getEpochSecond();
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setBody(body);
+        message.setHeader(Exchange.HTTP_URI, job.targetUrl());
+        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setHeader("User-Agent", "webhook-hub/1");
+        message.setHeader("webhook-id", job.eventId());
+        message.setHeader("webhook-timestamp", Long.toString(timestamp));
+        message.setHeader("webhook-signature", signatures(job, timestamp, body, Instant.now()));
+        exchange.setProperty(ATTEMPT_STARTED, System.nanoTime());
+    }
+
+    /** {@code v1,<sig>}, and during the 24 h after a rotation also the signature with the previous secret. */
+    static String signatures(DeliveryJob job, long timestamp, String body, Instant now) {
+        String current = "v1," + sign(job.secret(), job.eventId(), timestamp, body);
+        if (job.previousSecret() != null && job.previousSecretExpiresAt() != null && now.isBefore(job.previousSecretExpiresAt())) {
+            return current + " v1," + sign(job.previousSecret(), job.eventId(), timestamp, body);
+        }
+        return current;
+    }
+
+    public static String sign(String secret, String messageId, long timestamp, String body) {
+        try {
+            byte[] key = Base64.getDecoder().decode(secret.startsWith("whsec_") ? secret.substring(6) : secret);
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            byte[] signature = mac.doFinal((messageId + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(signature);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

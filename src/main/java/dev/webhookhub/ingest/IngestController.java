@@ -1,0 +1,130 @@
+package dev.webhookhub.ingest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.RuntimeCamelException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.webhookhub.HubProperties;
+import dev.webhookhub.api.ApiException;
+import dev.webhookhub.mapping.NormalizedEvent;
+import dev.webhookhub.security.Tenant;
+import jakarta.servlet.http.HttpServletRequest;
+
+/**
+ * The HTTP inbound channel: {@code POST /v1/ingest/{source}} (one raw event) and {@code .../batch} (an array,
+ * all or nothing). Both hand the raw events to the {@code direct:ingest} route and answer 202 only once the
+ * events and their deliveries are committed.
+ */
+@RestController
+public class IngestController {
+
+    private static final String JSON_TYPES = "application/*+json";
+
+    private final ProducerTemplate producer;
+    private final RawEventNormalizer normalizer;
+    private final ObjectMapper json;
+    private final long maxBytes;
+
+    public IngestController(ProducerTemplate producer, RawEventNormalizer normalizer, ObjectMapper json,
+            HubProperties properties) {
+        this.producer = producer;
+        this.normalizer = normalizer;
+        this.json = json;
+        this.maxBytes = properties.ingest().maxBytes().toBytes();
+    }
+
+    @PostMapping(path = "/v1/ingest/{source}", consumes = {MediaType.APPLICATION_JSON_VALUE, JSON_TYPES})
+    public ResponseEntity<Map<String, List<String>>> ingest(Tenant tenant, @PathVariable String source,
+            HttpServletRequest request) throws IOException {
+        normalizer.mapping(source);
+        Object raw = readJson(request);
+        return accepted(ingest(IngestBatch.of(tenant.environmentId(), source, List.of(raw))));
+    }
+
+    @PostMapping(path = "/v1/ingest/{source}/batch", consumes = {MediaType.APPLICATION_JSON_VALUE, JSON_TYPES})
+    public ResponseEntity<Map<String, List<String>>> ingestBatch(Tenant tenant, @PathVariable String source,
+            HttpServletRequest request) throws IOException {
+        normalizer.mapping(source);
+        if (!(readJson(request) instanceof List<?> raws)) {
+            throw ApiException.badRequest("a batch must be a JSON array of raw events");
+        }
+        if (raws.isEmpty()) {
+            throw ApiException.badRequest("a batch must hold at least one raw event");
+        }
+        return accepted(ingest(IngestBatch.of(tenant.environmentId(), source, List.copyOf(raws))));
+    }
+
+    @PostMapping(path = "/v1/sources/{source}/preview", consumes = {MediaType.APPLICATION_JSON_VALUE, JSON_TYPES})
+    public Map<String, Object> preview(Tenant tenant, @PathVariable String source, HttpServletRequest request)
+            throws IOException {
+        normalizer.mapping(source);
+        Object raw = readJson(request);
+        List<NormalizedEvent> events = normalizer.preview(IngestBatch.of(tenant.environmentId(), source, List.of(raw)));
+        return Map.of("events", events.stream().map(NormalizedEvent::envelope).toList());
+    }
+
+    private IngestBatch ingest(IngestBatch batch) {
+        try {
+            return producer.requestBody("direct:ingest", batch, IngestBatch.class);
+        } catch (CamelExecutionException e) {
+            throw unwrap(e);
+        }
+    }
+
+    /** The route wraps what its steps throw; answer with the step's own exception. */
+    private static RuntimeException unwrap(RuntimeException e) {
+        Throwable cause = e;
+        while ((cause instanceof CamelExecutionException || cause instanceof RuntimeCamelException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause instanceof RuntimeException runtime ? runtime : e;
+    }
+
+    private static ResponseEntity<Map<String, List<String>>> accepted(IngestBatch stored) {
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("event_ids", stored.eventIds()));
+    }
+
+    private Object readJson(HttpServletRequest request) throws IOException {
+        long declared = request.getContentLengthLong();
+        if (declared > maxBytes) {
+            throw tooLarge();
+        }
+        byte[] body;
+        try (InputStream in = request.getInputStream()) {
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        }
+        if (body.length > maxBytes) {
+            throw tooLarge();
+        }
+        if (body.length == 0) {
+            throw ApiException.badRequest("the request body is empty; send a JSON raw event");
+        }
+        try {
+            return json.readValue(body, Object.class);
+        } catch (JsonProcessingException e) {
+            var location = e.getLocation();
+            throw ApiException.badRequest("malformed JSON" + (location == null ? "" : " at line " + location.getLineNr()
+                    + ", column " + location.getColumnNr()) + ": " + e.getOriginalMessage());
+        }
+    }
+
+    private ApiException tooLarge() {
+        return new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "the request body is larger than hub.ingest.max-bytes ("
+                + maxBytes + " bytes)");
+    }
+}

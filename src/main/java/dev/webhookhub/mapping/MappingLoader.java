@@ -1,0 +1,262 @@
+package dev.webhookhub.mapping;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+
+import dev.webhookhub.mapping.SourceMapping.EventRule;
+import dev.webhookhub.mapping.SourceMapping.EventType;
+import dev.webhookhub.mapping.SourceMapping.IdFormat;
+import dev.webhookhub.mapping.SourceMapping.StateSlot;
+
+/**
+ * Reads {@code mappings/<source>.yaml} into a {@link SourceMapping}: compiles every JSONata expression and
+ * JSON Schema up front, so a broken file is refused as a whole, with every problem as {@code file:line: reason}.
+ */
+@Component
+public class MappingLoader {
+
+    private static final Pattern SOURCE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Set<String> TOP_LEVEL_KEYS = Set.of("source", "description", "idFormat", "rawSchema", "envelope",
+            "state", "let", "events", "reserved", "dedupKey");
+
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    private final JsonSchemaFactory schemas = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+
+    public SourceMapping load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new MappingFileException(file, List.of(file + ": cannot be read: " + e.getMessage()));
+        }
+        return parse(file, text);
+    }
+
+    SourceMapping parse(Path file, String text) {
+        JsonNode root;
+        Map<String, Integer> lines;
+        try {
+            root = yaml.readTree(text);
+            lines = lineNumbers(text);
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            throw new MappingFileException(file, List.of(file + ":" + line + ": not valid YAML: " + e.getOriginalMessage()));
+        }
+        return new Reader(file, root == null ? yaml.createObjectNode() : root, lines).read();
+    }
+
+    /** JSON pointer of every node → the line it starts on, so that problems can name a line. */
+    private Map<String, Integer> lineNumbers(String text) throws JsonProcessingException {
+        Map<String, Integer> lines = new HashMap<>();
+        try (JsonParser parser = yaml.getFactory().createParser(text)) {
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                if (token == JsonToken.FIELD_NAME || token.isScalarValue() || token.isStructStart()) {
+                    String pointer = parser.getParsingContext().pathAsPointer().toString();
+                    lines.putIfAbsent(pointer, parser.currentTokenLocation().getLineNr());
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return lines;
+    }
+
+    private final class Reader {
+        private final Path file;
+        private final JsonNode root;
+        private final Map<String, Integer> lines;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(Path file, JsonNode root, Map<String, Integer> lines) {
+            this.file = file;
+            this.root = root;
+            this.lines = lines;
+        }
+
+        SourceMapping read() {
+            root.fieldNames().forEachRemaining(key -> {
+                if (!TOP_LEVEL_KEYS.contains(key)) {
+                    problem("/" + key, "unknown key '" + key + "' (allowed: " + String.join(", ", TOP_LEVEL_KEYS.stream().sorted().toList()) + ")");
+                }
+            });
+            String source = text("/source", true);
+            if (source != null && !SOURCE_NAME.matcher(source).matches()) {
+                problem("/source", "source name '" + source + "' must be lower-case letters, digits and '-'");
+            }
+            String expectedName = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+            if (source != null && !source.equals(expectedName)) {
+                problem("/source", "source '" + source + "' must match the file name '" + expectedName + "'");
+            }
+            IdFormat idFormat = idFormat();
+            var rawSchema = root.has("rawSchema") ? schema("/rawSchema", root.get("rawSchema")) : null;
+            Expression envelope = expression("/envelope", true);
+            Expression dedupKey = expression("/dedupKey", false);
+            List<StateSlot> state = state();
+            Map<String, Expression> let = let();
+            List<EventRule> events = events();
+            List<EventType> reserved = reserved(source);
+            if (!problems.isEmpty()) {
+                throw new MappingFileException(file, problems);
+            }
+            return new SourceMapping(source, root.path("description").asText(""), file, idFormat, rawSchema, envelope,
+                    state, let, events, reserved, dedupKey);
+        }
+
+        private IdFormat idFormat() {
+            String value = text("/idFormat", false);
+            if (value == null || value.equals("uuid")) {
+                return IdFormat.UUID;
+            }
+            if (value.equals("evt")) {
+                return IdFormat.EVT;
+            }
+            problem("/idFormat", "idFormat must be 'evt' (evt_ + 16 chars) or 'uuid', not '" + value + "'");
+            return IdFormat.UUID;
+        }
+
+        private List<StateSlot> state() {
+            List<StateSlot> slots = new ArrayList<>();
+            JsonNode node = root.path("state");
+            if (node.isMissingNode()) {
+                return slots;
+            }
+            if (!node.isObject()) {
+                problem("/state", "state must map a name to {key, save}");
+                return slots;
+            }
+            node.fieldNames().forEachRemaining(name -> {
+                String at = "/state/" + name;
+                Expression key = expression(at + "/key", true);
+                Expression save = expression(at + "/save", true);
+                slots.add(new StateSlot(name, key, save));
+            });
+            return slots;
+        }
+
+        private Map<String, Expression> let() {
+            Map<String, Expression> let = new LinkedHashMap<>();
+            JsonNode node = root.path("let");
+            if (node.isMissingNode()) {
+                return let;
+            }
+            if (!node.isObject()) {
+                problem("/let", "let must map a name to a JSONata expression");
+                return let;
+            }
+            node.fieldNames().forEachRemaining(name -> let.put(name, expression("/let/" + name, true)));
+            return let;
+        }
+
+        private List<EventRule> events() {
+            List<EventRule> rules = new ArrayList<>();
+            JsonNode node = root.path("events");
+            if (!node.isArray() || node.isEmpty()) {
+                problem("/events", "events must list at least one event type");
+                return rules;
+            }
+            for (int i = 0; i < node.size(); i++) {
+                String at = "/events/" + i;
+                String type = text(at + "/type", true);
+                Expression when = expression(at + "/when", false);
+                Expression data = expression(at + "/data", true);
+                JsonNode schemaJson = root.at(at + "/schema");
+                var schema = schema(at + "/schema", schemaJson);
+                if (type != null && data != null && schema != null) {
+                    rules.add(new EventRule(type, root.at(at + "/description").asText(""), when, data, schema, schemaJson));
+                }
+            }
+            return rules;
+        }
+
+        private List<EventType> reserved(String source) {
+            List<EventType> reserved = new ArrayList<>();
+            JsonNode node = root.path("reserved");
+            for (int i = 0; i < node.size(); i++) {
+                String at = "/reserved/" + i;
+                String type = text(at + "/type", true);
+                JsonNode schemaJson = root.at(at + "/schema");
+                if (!schemaJson.isMissingNode()) {
+                    schema(at + "/schema", schemaJson);
+                }
+                if (type != null) {
+                    reserved.add(new EventType(source, type, root.at(at + "/description").asText(""), true,
+                            schemaJson.isMissingNode() ? null : schemaJson));
+                }
+            }
+            return reserved;
+        }
+
+        private com.networknt.schema.JsonSchema schema(String at, JsonNode schemaJson) {
+            if (schemaJson.isMissingNode() || !schemaJson.isObject()) {
+                problem(at, "a JSON Schema (an object) is required");
+                return null;
+            }
+            try {
+                return schemas.getSchema(schemaJson);
+            } catch (RuntimeException e) {
+                problem(at, "invalid JSON Schema: " + e.getMessage());
+                return null;
+            }
+        }
+
+        private Expression expression(String at, boolean required) {
+            String text = text(at, required);
+            if (text == null) {
+                return null;
+            }
+            try {
+                return Expression.compile(at.substring(1).replace('/', '.'), text);
+            } catch (IllegalArgumentException e) {
+                problem(at, e.getMessage());
+                return null;
+            }
+        }
+
+        private String text(String at, boolean required) {
+            JsonNode node = root.at(at);
+            if (node.isMissingNode() || node.isNull()) {
+                if (required) {
+                    problem(at, "'" + at.substring(at.lastIndexOf('/') + 1) + "' is required");
+                }
+                return null;
+            }
+            if (!node.isValueNode()) {
+                problem(at, "'" + at.substring(at.lastIndexOf('/') + 1) + "' must be a string");
+                return null;
+            }
+            return node.asText();
+        }
+
+        private void problem(String pointer, String reason) {
+            String at = pointer;
+            Integer line = null;
+            while (line == null && !at.isEmpty()) {
+                line = lines.get(at);
+                at = at.substring(0, at.lastIndexOf('/'));
+            }
+            problems.add(file + ":" + (line == null ? 1 : line) + ": " + reason);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.webhookhub.mapping;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import dev.webhookhub.HubProperties;
+import dev.webhookhub.mapping.SourceMapping.EventType;
+
+/**
+ * The sources the hub serves: one per {@code <source>.yaml} in {@code hub.mappings.dir}. A file that does not
+ * load is reported (log and {@link #problems()}) and, if an earlier version of it loaded, that version keeps
+ * serving.
+ */
+@Component
+public class MappingRegistry {
+
+    private static final Logger log = LoggerFactory.getLogger(MappingRegistry.class);
+
+    /** What is served now; replaced whole on every (re)load so readers never see half a reload. */
+    private record Snapshot(Map<String, SourceMapping> sources, Map<String, EventType> types,
+            Map<Path, List<String>> problems) {
+    }
+
+    private final Path dir;
+    private final MappingLoader loader;
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of());
+
+    public MappingRegistry(HubProperties properties, MappingLoader loader) {
+        this.dir = properties.mappings().dir();
+        this.loader = loader;
+        reload();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Optional<SourceMapping> source(String name) {
+        return Optional.ofNullable(snapshot.sources().get(name));
+    }
+
+    public List<SourceMapping> sources() {
+        return List.copyOf(snapshot.sources().values());
+    }
+
+    /** Every subscribable type of every source, keyed by type name. */
+    public Map<String, EventType> eventTypes() {
+        return snapshot.types();
+    }
+
+    public Map<Path, List<String>> problems() {
+        return snapshot.problems();
+    }
+
+    /** Reads the directory again; keeps the previous version of any source whose file is now broken. */
+    public synchronized void reload() {
+        Snapshot previous = snapshot;
+        Map<String, SourceMapping> sources = new TreeMap<>();
+        Map<Path, List<String>> problems = new LinkedHashMap<>();
+        for (Path file : mappingFiles(problems)) {
+            try {
+                SourceMapping mapping = loader.load(file);
+                sources.put(mapping.source(), mapping);
+            } catch (MappingFileException e) {
+                problems.put(file, e.problems());
+                e.problems().forEach(p -> log.error("mapping refused: {}", p));
+                previous.sources().values().stream()
+                        .filter(m -> m.file().equals(file))
+                        .findFirst()
+                        .ifPresent(m -> {
+                            log.warn("source '{}' keeps serving its previous mapping until {} is fixed", m.source(), file);
+                            sources.put(m.source(), m);
+                        });
+            }
+        }
+        Map<String, EventType> types = new TreeMap<>();
+        for (SourceMapping mapping : new ArrayList<>(sources.values())) {
+            for (EventType type : mapping.eventTypes()) {
+                EventType clash = types.get(type.type());
+                if (clash != null && !clash.source().equals(mapping.source())) {
+                    String problem = mapping.file() + ": event type '" + type.type() + "' is also declared by "
+                            + sources.get(clash.source()).file();
+                    log.error("mapping refused: {}", problem);
+                    problems.computeIfAbsent(mapping.file(), f -> new ArrayList<>()).add(problem);
+                    sources.remove(mapping.source());
+                    break;
+                }
+                types.putIfAbsent(type.type(), type);
+            }
+        }
+        types.values().removeIf(t -> !sources.containsKey(t.source()));
+        snapshot = new Snapshot(Map.copyOf(sources), Map.copyOf(types), Map.copyOf(problems));
+        log.info("serving {} source(s) from {}: {}", sources.size(), dir.toAbsolutePath().normalize(), sources.keySet());
+    }
+
+    private List<Path> mappingFiles(Map<Path, List<String>> problems) {
+        if (!Files.isDirectory(dir)) {
+            problems.put(dir, List.of(dir.toAbsolutePath() + ": mappings directory does not exist"));
+            log.error("mappings directory {} does not exist; no source is served", dir.toAbsolutePath());
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().matches(".+\\.ya?ml"))
+                    .sorted(Comparator.naturalOrder())
+                    .toList();
+        } catch (IOException e) {
+            problems.put(dir, List.of(dir + ": cannot be listed: " + e.getMessage()));
+            return List.of();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.webhookhub.mapping;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchema;
+
+/** One source's mapping file, compiled: how its raw events become documented envelopes. */
+public record SourceMapping(
+        String source,
+        String description,
+        Path file,
+        IdFormat idFormat,
+        JsonSchema rawSchema,
+        Expression envelope,
+        List<StateSlot> state,
+        Map<String, Expression> let,
+        List<EventRule> events,
+        List<EventType> reserved,
+        Expression dedupKey) {
+
+    /** How event ids look: {@code evt_} + 16 chars of [a-z0-9], or a UUID. */
+    public enum IdFormat {
+        EVT, UUID
+    }
+
+    /** A value kept per key between raw events, bound as {@code $name} while mapping. */
+    public record StateSlot(String name, Expression key, Expression save) {
+    }
+
+    /** One documented event type: when it fires, its payload and the schema the payload must satisfy. */
+    public record EventRule(String type, String description, Expression when, Expression data, JsonSchema schema,
+            JsonNode schemaJson) {
+    }
+
+    /** A catalogued type: active (has a rule) or reserved (subscribable, never emitted). */
+    public record EventType(String source, String type, String description, boolean reserved, JsonNode schema) {
+    }
+
+    public List<EventType> eventTypes() {
+        var types = new java.util.ArrayList<EventType>();
+        for (EventRule rule : events) {
+            if (types.stream().noneMatch(t -> t.type().equals(rule.type()))) {
+                types.add(new EventType(source, rule.type(), rule.description(), false, rule.schemaJson()));
+            }
+        }
+        types.addAll(reserved);
+        return types;
+    }
+
+    public Optional<EventType> eventType(String type) {
+        return eventTypes().stream().filter(t -> t.type().equals(type)).findFirst();
+    }
+}

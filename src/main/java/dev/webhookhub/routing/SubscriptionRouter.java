@@ -1,0 +1,53 @@
+package dev.webhookhub.routing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.stereotype.Component;
+
+import dev.webhookhub.delivery.NewDelivery;
+import dev.webhookhub.ingest.IngestBatch;
+import dev.webhookhub.mapping.MappingRegistry;
+import dev.webhookhub.mapping.NormalizedEvent;
+import dev.webhookhub.subscription.Subscription;
+import dev.webhookhub.subscription.SubscriptionRepository;
+
+/**
+ * Content-based router: each event goes to every active subscription of its own environment that wants its
+ * source and type (and, when set, whose filter accepts the envelope). Reserved types never route.
+ */
+@Component
+public class SubscriptionRouter {
+
+    private final SubscriptionRepository subscriptions;
+    private final MappingRegistry mappings;
+    private final SubscriptionFilters filters;
+
+    public SubscriptionRouter(SubscriptionRepository subscriptions, MappingRegistry mappings, SubscriptionFilters filters) {
+        this.subscriptions = subscriptions;
+        this.mappings = mappings;
+        this.filters = filters;
+    }
+
+    /** Ingest route step. */
+    public IngestBatch route(IngestBatch batch) {
+        if (batch.events().isEmpty()) {
+            return batch;
+        }
+        List<Subscription> candidates = subscriptions.active(batch.environmentId());
+        List<NewDelivery> deliveries = new ArrayList<>();
+        for (NormalizedEvent event : batch.events()) {
+            var type = mappings.eventTypes().get(event.type());
+            if (type != null && type.reserved()) {
+                continue;
+            }
+            for (Subscription subscription : candidates) {
+                if (subscription.wants(event.source(), event.type()) && filters.accepts(subscription, event.envelope())) {
+                    deliveries.add(new NewDelivery(UUID.randomUUID().toString(), event.id(), subscription.id()));
+                }
+            }
+        }
+        return batch.withDeliveries(deliveries);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.webhookhub.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import dev.webhookhub.ingest.IngestBatch;
+import dev.webhookhub.mapping.NormalizedEvent;
+
+/** Stored events: the exact envelope each subscriber receives. */
+@Repository
+public class EventRepository {
+
+    public record StoredEvent(long seq, String id, String environmentId, String source, String type, String envelope,
+            Instant createdAt) {
+    }
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate template;
+
+    public EventRepository(JdbcClient jdbc, JdbcTemplate template) {
+        this.jdbc = jdbc;
+        this.template = template;
+    }
+
+    /** Ingest route step: appends the batch's events. */
+    public IngestBatch append(IngestBatch batch) {
+        List<Object[]> rows = new ArrayList<>();
+        for (NormalizedEvent e : batch.events()) {
+            rows.add(new Object[] {e.id(), batch.environmentId(), e.source(), e.type(), e.envelopeJson(),
+                    Timestamps.column(e.createdAt())});
+        }
+        if (!rows.isEmpty()) {
+            template.batchUpdate("INSERT INTO events (id, environment_id, source, type, envelope, created_at) VALUES (?, ?, ?, ?, ?, ?)", rows);
+        }
+        return batch;
+    }
+
+    public Optional<StoredEvent> find(String environmentId, String id) {
+        return jdbc.sql("SELECT seq, id, environment_id, source, type, envelope, created_at FROM events WHERE id = ? AND environment_id = ?")
+                .params(id, environmentId)
+                .query(EventRepository::map)
+                .optional();
+    }
+
+    /** Newest first, optionally filtered; {@code beforeSeq} is the cursor. */
+    public List<StoredEvent> page(String environmentId, String type, String source, Instant since, Long beforeSeq, int limit) {
+        StringBuilder sql = new StringBuilder(
+                "SELECT seq, id, environment_id, source, type, envelope, created_at FROM events WHERE environment_id = ?");
+        List<Object> params = new ArrayList<>(List.of(environmentId));
+        if (type != null) {
+            sql.append(" AND type = ?");
+            params.add(type);
+        }
+        if (source != null) {
+            sql.append(" AND source = ?");
+            params.add(source);
+        }
+        if (since != null) {
+            sql.append(" AND created_at >= ?");
+            params.add(Timestamps.column(since));
+        }
+        if (beforeSeq != null) {
+            sql.append(" AND seq < ?");
+            params.add(beforeSeq);
+        }
+        sql.append(" ORDER BY seq DESC FETCH FIRST ? ROWS ONLY");
+        params.add(limit);
+        return jdbc.sql(sql.toString()).params(params).query(EventRepository::map).list();
+    }
+
+    private static StoredEvent map(ResultSet rs, int row) throws SQLException {
+        return new StoredEvent(rs.getLong("seq"), rs.getString("id"), rs.getString("environment_id"), rs.getString("source"),
+                rs.getString("type"), rs.getString("envelope"), Timestamps.read(rs, "created_at"));
+    }
+}

@@ -1,0 +1,32 @@
+package dev.webhookhub.subscription;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A webhook endpoint of one environment and what it wants to receive. Null lists mean "all". */
+public record Subscription(
+        String id,
+        String environmentId,
+        String targetUrl,
+        boolean active,
+        List<String> eventTypes,
+        List<String> sources,
+        String filter,
+        String format,
+        Integer rateLimit,
+        String description,
+        String secret,
+        String previousSecret,
+        Instant previousSecretExpiresAt,
+        String disabledReason,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    public static final String FORMAT_NATIVE = "native";
+    public static final String FORMAT_CLOUDEVENTS = "cloudevents";
+
+    public boolean wants(String source, String type) {
+        return (eventTypes == null || eventTypes.isEmpty() || eventTypes.contains(type))
+                && (sources == null || sources.isEmpty() || sources.contains(source));
+    }
+}

@@ -1,0 +1,122 @@
+package dev.webhookhub.subscription;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.webhookhub.store.Timestamps;
+
+/** Subscriptions, always read and written within one environment. */
+@Repository
+public class SubscriptionRepository {
+
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+    };
+    private static final String COLUMNS = "id, environment_id, target_url, is_active, event_types, sources, filter, format,"
+            + " rate_limit, description, secret, previous_secret, previous_secret_expires_at, disabled_reason, created_at, updated_at";
+
+    private final JdbcClient jdbc;
+    private final ObjectMapper json;
+
+    public SubscriptionRepository(JdbcClient jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    public void insert(Subscription s) {
+        jdbc.sql("INSERT INTO subscriptions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(s.id(), s.environmentId(), s.targetUrl(), s.active(), write(s.eventTypes()), write(s.sources()),
+                        s.filter(), s.format(), s.rateLimit(), s.description(), s.secret(), s.previousSecret(),
+                        Timestamps.column(s.previousSecretExpiresAt()), s.disabledReason(), Timestamps.column(s.createdAt()),
+                        Timestamps.column(s.updatedAt()))
+                .update();
+    }
+
+    public void update(Subscription s) {
+        jdbc.sql("""
+                UPDATE subscriptions SET target_url = ?, is_active = ?, event_types = ?, sources = ?, filter = ?, format = ?,
+                  rate_limit = ?, description = ?, secret = ?, previous_secret = ?, previous_secret_expires_at = ?,
+                  disabled_reason = ?, updated_at = ?
+                WHERE id = ? AND environment_id = ?""")
+                .params(s.targetUrl(), s.active(), write(s.eventTypes()), write(s.sources()), s.filter(), s.format(),
+                        s.rateLimit(), s.description(), s.secret(), s.previousSecret(),
+                        Timestamps.column(s.previousSecretExpiresAt()), s.disabledReason(), Timestamps.column(s.updatedAt()),
+                        s.id(), s.environmentId())
+                .update();
+    }
+
+    public Optional<Subscription> find(String environmentId, String id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM subscriptions WHERE id = ? AND environment_id = ?")
+                .params(id, environmentId)
+                .query(this::map)
+                .optional();
+    }
+
+    /** One page in creation order, after {@code after} (the cursor), or from the start when it is null. */
+    public List<Subscription> page(String environmentId, Subscription after, int limit) {
+        if (after == null) {
+            return jdbc.sql("SELECT " + COLUMNS + " FROM subscriptions WHERE environment_id = ?"
+                    + " ORDER BY created_at, id FETCH FIRST ? ROWS ONLY")
+                    .params(environmentId, limit)
+                    .query(this::map)
+                    .list();
+        }
+        var createdAt = Timestamps.column(after.createdAt());
+        return jdbc.sql("SELECT " + COLUMNS + " FROM subscriptions WHERE environment_id = ?"
+                + " AND (created_at > ? OR (created_at = ? AND id > ?)) ORDER BY created_at, id FETCH FIRST ? ROWS ONLY")
+                .params(environmentId, createdAt, createdAt, after.id(), limit)
+                .query(this::map)
+                .list();
+    }
+
+    public List<Subscription> active(String environmentId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM subscriptions WHERE environment_id = ? AND is_active = TRUE")
+                .param(environmentId)
+                .query(this::map)
+                .list();
+    }
+
+    /** Stops deliveries to an endpoint that is gone or has failed for too long; PATCH is_active=true re-enables. */
+    public void disable(String environmentId, String id, String reason) {
+        jdbc.sql("UPDATE subscriptions SET is_active = FALSE, disabled_reason = ?, updated_at = ? WHERE id = ? AND environment_id = ?")
+                .params(reason, Timestamps.column(Timestamps.now()), id, environmentId)
+                .update();
+    }
+
+    public boolean delete(String environmentId, String id) {
+        return jdbc.sql("DELETE FROM subscriptions WHERE id = ? AND environment_id = ?").params(id, environmentId).update() == 1;
+    }
+
+    private Subscription map(ResultSet rs, int row) throws SQLException {
+        Integer rateLimit = (Integer) rs.getObject("rate_limit");
+        return new Subscription(rs.getString("id"), rs.getString("environment_id"), rs.getString("target_url"),
+                rs.getBoolean("is_active"), read(rs.getString("event_types")), read(rs.getString("sources")),
+                rs.getString("filter"), rs.getString("format"), rateLimit, rs.getString("description"),
+                rs.getString("secret"), rs.getString("previous_secret"), Timestamps.read(rs, "previous_secret_expires_at"),
+                rs.getString("disabled_reason"), Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at"));
+    }
+
+    private String write(List<String> values) {
+        try {
+            return values == null ? null : json.writeValueAsString(values);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<String> read(String value) {
+        try {
+            return value == null ? null : json.readValue(value, STRINGS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable list in subscriptions: " + value, e);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.webhookhub.subscription;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * Create or change a subscription. Takes both documented dialects unmodified: Configly's
+ * {@code {url, events}} and the seed 001 {@code {target_url, event_types, is_active}}. On PATCH, a field left
+ * out stays as it is.
+ */
+public record SubscriptionRequest(
+        @JsonProperty("target_url") @JsonAlias("url") String targetUrl,
+        @JsonProperty("event_types") @JsonAlias("events") List<String> eventTypes,
+        @JsonProperty("is_active") Boolean isActive,
+        List<String> sources,
+        String filter,
+        String format,
+        @JsonProperty("rate_limit") Integer rateLimit,
+        String description) {
+}

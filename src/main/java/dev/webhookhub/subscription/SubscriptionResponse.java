@@ -1,0 +1,40 @@
+package dev.webhookhub.subscription;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import dev.webhookhub.store.Timestamps;
+
+/**
+ * The seed 001 webhook shape, plus the {@code whsec_} signing secret. Optional settings appear only when set,
+ * so a subscription made with a seed's body reads back exactly in the seed's shape.
+ */
+@JsonPropertyOrder({"id", "target_url", "is_active", "environment_id", "event_types", "created_at", "updated_at", "secret"})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SubscriptionResponse(
+        String id,
+        @JsonProperty("target_url") String targetUrl,
+        @JsonProperty("is_active") boolean isActive,
+        @JsonProperty("environment_id") String environmentId,
+        @JsonProperty("event_types") List<String> eventTypes,
+        @JsonProperty("created_at") String createdAt,
+        @JsonProperty("updated_at") String updatedAt,
+        String secret,
+        List<String> sources,
+        String filter,
+        String format,
+        @JsonProperty("rate_limit") Integer rateLimit,
+        String description,
+        @JsonProperty("disabled_reason") String disabledReason) {
+
+    static SubscriptionResponse of(Subscription s) {
+        return new SubscriptionResponse(s.id(), s.targetUrl(), s.active(), s.environmentId(),
+                s.eventTypes() == null ? List.of() : s.eventTypes(), Timestamps.iso(s.createdAt()),
+                Timestamps.iso(s.updatedAt()), s.secret(), s.sources(), s.filter(),
+                Subscription.FORMAT_NATIVE.equals(s.format()) ? null : s.format(), s.rateLimit(), s.description(),
+                s.disabledReason());
+    }
+}

@@ -1,0 +1,129 @@
+package dev.webhookhub.subscription;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.webhookhub.api.ApiException;
+import dev.webhookhub.mapping.Expression;
+import dev.webhookhub.mapping.MappingRegistry;
+import dev.webhookhub.security.Secrets;
+import dev.webhookhub.security.TargetUrlGuard;
+import dev.webhookhub.store.Timestamps;
+
+/** Validates and applies subscription changes, always within the caller's environment. */
+@Service
+public class SubscriptionService {
+
+    private final SubscriptionRepository subscriptions;
+    private final MappingRegistry mappings;
+    private final TargetUrlGuard targetGuard;
+
+    public SubscriptionService(SubscriptionRepository subscriptions, MappingRegistry mappings, TargetUrlGuard targetGuard) {
+        this.subscriptions = subscriptions;
+        this.mappings = mappings;
+        this.targetGuard = targetGuard;
+    }
+
+    @Transactional
+    public Subscription create(String environmentId, SubscriptionRequest request) {
+        if (request.targetUrl() == null || request.targetUrl().isBlank()) {
+            throw ApiException.badRequest("target_url (or url) is required");
+        }
+        var now = Timestamps.now();
+        var subscription = new Subscription(UUID.randomUUID().toString(), environmentId, request.targetUrl().strip(),
+                request.isActive() == null || request.isActive(), emptyToNull(request.eventTypes()),
+                emptyToNull(request.sources()), request.filter(),
+                request.format() == null ? Subscription.FORMAT_NATIVE : request.format(), request.rateLimit(),
+                request.description(), Secrets.newSigningSecret(), null, null, null, now, now);
+        validate(subscription);
+        subscriptions.insert(subscription);
+        return subscription;
+    }
+
+    @Transactional
+    public Subscription update(String environmentId, String id, SubscriptionRequest request) {
+        Subscription current = get(environmentId, id);
+        boolean reactivated = Boolean.TRUE.equals(request.isActive()) && !current.active();
+        var changed = new Subscription(current.id(), environmentId,
+                request.targetUrl() == null ? current.targetUrl() : request.targetUrl().strip(),
+                request.isActive() == null ? current.active() : request.isActive(),
+                request.eventTypes() == null ? current.eventTypes() : emptyToNull(request.eventTypes()),
+                request.sources() == null ? current.sources() : emptyToNull(request.sources()),
+                request.filter() == null ? current.filter() : blankToNull(request.filter()),
+                request.format() == null ? current.format() : request.format(),
+                request.rateLimit() == null ? current.rateLimit() : request.rateLimit(),
+                request.description() == null ? current.description() : request.description(),
+                current.secret(), current.previousSecret(), current.previousSecretExpiresAt(),
+                reactivated ? null : current.disabledReason(), current.createdAt(), Timestamps.now());
+        validate(changed);
+        subscriptions.update(changed);
+        return changed;
+    }
+
+    public Subscription get(String environmentId, String id) {
+        return subscriptions.find(environmentId, id).orElseThrow(() -> ApiException.notFound("webhook", id));
+    }
+
+    public List<Subscription> page(String environmentId, String cursor, int limit) {
+        Subscription after = cursor == null ? null
+                : subscriptions.find(environmentId, cursor)
+                        .orElseThrow(() -> ApiException.badRequest("cursor '" + cursor + "' is not a webhook of this environment"));
+        return subscriptions.page(environmentId, after, limit);
+    }
+
+    @Transactional
+    public void delete(String environmentId, String id) {
+        if (!subscriptions.delete(environmentId, id)) {
+            throw ApiException.notFound("webhook", id);
+        }
+    }
+
+    private void validate(Subscription s) {
+        targetGuard.refusal(s.targetUrl()).ifPresent(reason -> {
+            throw ApiException.badRequest(reason);
+        });
+        var known = mappings.eventTypes();
+        if (s.eventTypes() != null) {
+            List<String> unknown = s.eventTypes().stream().filter(t -> !known.containsKey(t)).toList();
+            if (!unknown.isEmpty()) {
+                throw new ApiException(HttpStatus.BAD_REQUEST, "unknown event type(s) " + unknown
+                        + "; valid types are listed in valid_event_types and at GET /v1/event-types",
+                        Map.of("valid_event_types", new ArrayList<>(known.keySet())));
+            }
+        }
+        if (s.sources() != null) {
+            List<String> unknown = s.sources().stream().filter(src -> mappings.source(src).isEmpty()).toList();
+            if (!unknown.isEmpty()) {
+                throw new ApiException(HttpStatus.BAD_REQUEST, "unknown source(s) " + unknown,
+                        Map.of("valid_sources", mappings.sources().stream().map(m -> m.source()).toList()));
+            }
+        }
+        if (!Subscription.FORMAT_NATIVE.equals(s.format()) && !Subscription.FORMAT_CLOUDEVENTS.equals(s.format())) {
+            throw ApiException.badRequest("format must be 'native' or 'cloudevents'");
+        }
+        if (s.rateLimit() != null && s.rateLimit() < 1) {
+            throw ApiException.badRequest("rate_limit must be a positive number of deliveries per second");
+        }
+        if (s.filter() != null) {
+            try {
+                Expression.compile("filter", s.filter());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+        }
+    }
+
+    private static List<String> emptyToNull(List<String> values) {
+        return values == null || values.isEmpty() ? null : List.copyOf(values);
+    }
+
+    private static String blankToNull(String value) {
+        return value.isBlank() ? null : value;
+    }
+}
