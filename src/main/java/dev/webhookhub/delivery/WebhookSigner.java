@@ -30,7 +30,9 @@ public class WebhookSigner implements Processor {
         String body = exchange.getProperty(BODY, String.class);
         long timestamp = Instant.now().getEpochSecond();
         Message message = exchange.getMessage();
-        message.removeHeaders("*");
+        // drop what the last attempt left (its response headers), but keep Camel's own: the redelivery
+        // counter lives in a Camel header, and without it the redelivery policy would never give up
+        message.removeHeaders("*", "Camel*");
         message.setBody(body);
         message.setHeader(Exchange.HTTP_URI, job.targetUrl());
         message.setHeader(Exchange.HTTP_METHOD, "POST");
