@@ -30,14 +30,16 @@ class ConfiglyEndToEndTest extends HubTest {
     private static final String ISO_MILLIS = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private HubClient env;
     private TestReceiver receiver;
     private String secret;
     private String connection;
 
     @BeforeEach
     void subscribe() throws Exception {
+        env = newEnvironment();
         receiver = TestReceiver.start();
-        secret = (String) subscribe(hub(), receiver.url("/configly"), ALL_ACTIVE).get("secret");
+        secret = (String) subscribe(env, receiver.url("/configly"), ALL_ACTIVE).get("secret");
         connection = "clx" + UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -48,7 +50,7 @@ class ConfiglyEndToEndTest extends HubTest {
 
     @Test
     void syncCompletedCarriesCountsAndDuration() throws Exception {
-        var ids = ingest(hub(), "configly", """
+        var ids = ingest(env, "configly", """
                 {"kind":"sync_run","connection":"%s","run":{"id":"run_1","status":"completed","snapshot":12,"total":100,
                  "ok":98,"failed":2,"startedAt":"2026-04-15T14:30:00.000Z","finishedAt":"2026-04-15T14:30:04.250Z"}}"""
                 .formatted(connection));
@@ -60,7 +62,7 @@ class ConfiglyEndToEndTest extends HubTest {
 
     @Test
     void syncFailedCarriesTheError() throws Exception {
-        var ids = ingest(hub(), "configly", """
+        var ids = ingest(env, "configly", """
                 {"kind":"sync_run","connection":"%s","run":{"id":"run_2","status":"failed","error":"Zendesk API 401"}}"""
                 .formatted(connection));
 
@@ -69,9 +71,9 @@ class ConfiglyEndToEndTest extends HubTest {
 
     @Test
     void applyIsPartialWhenSomeChangesFailAndSilentWhenAllFail() throws Exception {
-        var partial = ingest(hub(), "configly", apply("op_1", true, false));
-        var success = ingest(hub(), "configly", apply("op_2", true, true));
-        var allFailed = ingest(hub(), "configly", apply("op_3", false, false));
+        var partial = ingest(env, "configly", apply("op_1", true, false));
+        var success = ingest(env, "configly", apply("op_2", true, true));
+        var allFailed = ingest(env, "configly", apply("op_3", false, false));
 
         assertThat(allFailed).as("no config.applied when every change failed").isEmpty();
         var envelopes = delivered(List.of(partial.get(0), success.get(0)));
@@ -88,7 +90,7 @@ class ConfiglyEndToEndTest extends HubTest {
     @Test
     void healthReportsEmitCompletedScoreChangedAndNewCriticalFindingsInOrder() throws Exception {
         // first report: no score_changed, and every critical finding is new
-        var first = ingest(hub(), "configly", report("rep_1", 80,
+        var first = ingest(env, "configly", report("rep_1", 80,
                 finding("SLA-01", "critical", "trigger:9", "view:3"),
                 finding("INFO-1", "info")));
         assertThat(first).hasSize(2);
@@ -101,7 +103,7 @@ class ConfiglyEndToEndTest extends HubTest {
 
         // same score; the known finding with its affected objects reordered is not new; a new affected set and a
         // new check are
-        var second = ingest(hub(), "configly", report("rep_2", 80,
+        var second = ingest(env, "configly", report("rep_2", 80,
                 finding("SLA-01", "critical", "view:3", "trigger:9"),
                 finding("SLA-01", "critical", "view:4"),
                 finding("SLA-02", "critical", "trigger:1"),
@@ -115,7 +117,7 @@ class ConfiglyEndToEndTest extends HubTest {
                         ordered("checkId", "SLA-02", "severity", "critical", "title", "SLA-02 title", "category", "sla"))));
 
         // score drops, nothing critical is new: completed then score_changed
-        var third = ingest(hub(), "configly", report("rep_3", 72,
+        var third = ingest(env, "configly", report("rep_3", 72,
                 finding("SLA-01", "critical", "trigger:9", "view:3"),
                 finding("WARN-1", "warning")));
         assertThat(third).hasSize(2);
@@ -126,25 +128,25 @@ class ConfiglyEndToEndTest extends HubTest {
                 "previousScore", 80, "newScore", 72, "delta", -8));
 
         // all three at once, in the documented order
-        var fourth = ingest(hub(), "configly", report("rep_4", 90, finding("SLA-09", "critical", "view:1")));
+        var fourth = ingest(env, "configly", report("rep_4", 90, finding("SLA-09", "critical", "view:1")));
         assertThat(delivered(fourth)).extracting(e -> e.get("type")).containsExactly("health_check.completed",
                 "health_check.score_changed", "health_check.critical_finding");
     }
 
     @Test
     void previousReportIsKeptPerConnection() throws Exception {
-        ingest(hub(), "configly", report("rep_a", 50));
+        ingest(env, "configly", report("rep_a", 50));
         String other = connection + "-other";
-        var otherFirst = ingest(hub(), "configly", report("rep_b", 99).replace(connection, other));
+        var otherFirst = ingest(env, "configly", report("rep_b", 99).replace(connection, other));
         assertThat(otherFirst).as("another connection's first report has no score_changed").hasSize(1);
     }
 
     @Test
     void subscribersOnlyGetTheTypesTheyChose() throws Exception {
         try (var narrow = TestReceiver.start()) {
-            subscribe(hub(), narrow.url("/narrow"), List.of("connection.sync_failed", "config.changed"));
-            ingest(hub(), "configly", report("rep_n", 10));
-            var failed = ingest(hub(), "configly", """
+            subscribe(env, narrow.url("/narrow"), List.of("connection.sync_failed", "config.changed"));
+            ingest(env, "configly", report("rep_n", 10));
+            var failed = ingest(env, "configly", """
                     {"kind":"sync_run","connection":"%s","run":{"id":"r","status":"failed","error":"boom"}}""".formatted(connection));
             var received = awaitReceived(narrow, 1);
             Thread.sleep(300);

@@ -19,7 +19,7 @@ class IsolationTest extends HubTest {
     @Test
     void anotherEnvironmentsSubscriptionsAreNotFound() {
         HubClient a = hub();
-        HubClient b = newEnvironment("isolation-b");
+        HubClient b = newEnvironment();
         String aId = (String) subscribe(a, "http://127.0.0.1:9/a", TYPES).get("id");
 
         assertThat(b.get("/v1/webhooks/" + aId).status()).isEqualTo(404);
@@ -37,7 +37,7 @@ class IsolationTest extends HubTest {
     @Test
     void eventsOnlyReachSubscriptionsOfTheirOwnEnvironment() throws Exception {
         HubClient a = hub();
-        HubClient b = newEnvironment("isolation-c");
+        HubClient b = newEnvironment();
         try (var receiverA = TestReceiver.start(); var receiverB = TestReceiver.start()) {
             subscribe(a, receiverA.url("/a"), TYPES);
             subscribe(b, receiverB.url("/b"), TYPES);
@@ -65,14 +65,6 @@ class IsolationTest extends HubTest {
         assertThat(client.get("/v1/webhooks").status()).isEqualTo(401);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM api_keys WHERE key_hash = ?").param(issued.get("key")).query(Long.class).single())
                 .as("keys are stored hashed, never as given").isZero();
-    }
-
-    private HubClient newEnvironment(String name) {
-        var response = admin().post("/v1/environments", HubClient.json(Map.of("name", name)));
-        assertThat(response.status()).as(response.body()).isEqualTo(201);
-        @SuppressWarnings("unchecked")
-        var key = (Map<String, Object>) response.json().get("api_key");
-        return hub().as((String) key.get("key"));
     }
 
     private static String syncFailed(String connection) {

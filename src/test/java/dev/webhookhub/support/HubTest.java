@@ -48,6 +48,17 @@ public abstract class HubTest {
         return new HubClient(port, ADMIN_TOKEN);
     }
 
+    /** A client for a new environment of its own, so that a test sees only its own subscriptions. */
+    protected HubClient newEnvironment() {
+        var response = admin().post("/v1/environments", HubClient.json(Map.of("name", "env-" + java.util.UUID.randomUUID())));
+        if (response.status() != 201) {
+            throw new AssertionError("environment not created: " + response.status() + " " + response.body());
+        }
+        @SuppressWarnings("unchecked")
+        var key = (Map<String, Object>) response.json().get("api_key");
+        return hub().as((String) key.get("key"));
+    }
+
     /** Creates a subscription and returns its response body. */
     protected Map<String, Object> subscribe(HubClient client, String url, List<String> events) {
         var response = client.post("/v1/webhooks", HubClient.json(Map.of("url", url, "events", events)));
