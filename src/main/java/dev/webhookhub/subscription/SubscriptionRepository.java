@@ -60,19 +60,12 @@ public class SubscriptionRepository {
                 .optional();
     }
 
-    /** One page in creation order, after {@code after} (the cursor), or from the start when it is null. */
-    public List<Subscription> page(String environmentId, Subscription after, int limit) {
-        if (after == null) {
-            return jdbc.sql("SELECT " + COLUMNS + " FROM subscriptions WHERE environment_id = ?"
-                    + " ORDER BY created_at, id FETCH FIRST ? ROWS ONLY")
-                    .params(environmentId, limit)
-                    .query(this::map)
-                    .list();
-        }
-        var createdAt = Timestamps.column(after.createdAt());
+    /** One page in creation order, after the subscription {@code afterId} (the cursor), or from the start. */
+    public List<Subscription> page(String environmentId, String afterId, int limit) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM subscriptions WHERE environment_id = ?"
-                + " AND (created_at > ? OR (created_at = ? AND id > ?)) ORDER BY created_at, id FETCH FIRST ? ROWS ONLY")
-                .params(environmentId, createdAt, createdAt, after.id(), limit)
+                + " AND seq > COALESCE((SELECT seq FROM subscriptions WHERE id = ? AND environment_id = ?), 0)"
+                + " ORDER BY seq FETCH FIRST ? ROWS ONLY")
+                .params(environmentId, afterId, environmentId, limit)
                 .query(this::map)
                 .list();
     }

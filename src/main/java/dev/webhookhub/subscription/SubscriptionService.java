@@ -71,10 +71,10 @@ public class SubscriptionService {
     }
 
     public List<Subscription> page(String environmentId, String cursor, int limit) {
-        Subscription after = cursor == null ? null
-                : subscriptions.find(environmentId, cursor)
-                        .orElseThrow(() -> ApiException.badRequest("cursor '" + cursor + "' is not a webhook of this environment"));
-        return subscriptions.page(environmentId, after, limit);
+        if (cursor != null && subscriptions.find(environmentId, cursor).isEmpty()) {
+            throw ApiException.badRequest("cursor '" + cursor + "' is not a webhook of this environment");
+        }
+        return subscriptions.page(environmentId, cursor, limit);
     }
 
     @Transactional
