@@ -8,8 +8,9 @@ import com.dashjoin.jsonata.Jsonata;
 /**
  * Functions mapping expressions get beyond standard JSONata.
  * <ul>
- * <li>{@code $changes(before, after)}: every field of {@code after} whose value differs from {@code before},
- * with its new value; a field only {@code before} has maps to {@code null}. No {@code before}: {@code {}}.</li>
+ * <li>{@code $changes(before, after)}: every field of {@code after} whose value differs from {@code before}
+ * (or that {@code before} lacks), with its new value. No {@code before}: {@code {}}. Fields only {@code before}
+ * has are left out: {@code after} is the documented projection, so they are not the subscriber's.</li>
  * <li>{@code $diff(before, after)}: {@code {field: {"old": x, "new": y}}} for every added, removed or changed
  * field; where both sides hold an object the diff recurses into it.</li>
  * </ul>
@@ -32,11 +33,6 @@ final class MappingFunctions {
         now.forEach((key, value) -> {
             if (!old.containsKey(key) || !JsonValues.equal(old.get(key), value)) {
                 changed.put(String.valueOf(key), value);
-            }
-        });
-        old.keySet().forEach(key -> {
-            if (!now.containsKey(key)) {
-                changed.put(String.valueOf(key), null);
             }
         });
         return changed;

@@ -12,6 +12,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -55,13 +60,19 @@ public class MappingLoader {
         JsonNode root;
         Map<String, Integer> lines;
         try {
-            root = yaml.readTree(text);
             lines = lineNumbers(text);
+            // SnakeYAML resolves anchors and aliases (shared schemas and expressions) into plain values
+            root = yaml.valueToTree(new Yaml(new SafeConstructor(new LoaderOptions())).load(text));
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             throw new MappingFileException(file, List.of(file + ":" + line + ": not valid YAML: " + e.getOriginalMessage()));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            throw new MappingFileException(file, List.of(file + ":" + line + ": not valid YAML: " + e.getProblem()));
+        } catch (YAMLException | IllegalArgumentException e) {
+            throw new MappingFileException(file, List.of(file + ":1: not valid YAML: " + e.getMessage()));
         }
-        return new Reader(file, root == null ? yaml.createObjectNode() : root, lines).read();
+        return new Reader(file, root == null || root.isNull() ? yaml.createObjectNode() : root, lines).read();
     }
 
     /** JSON pointer of every node → the line it starts on, so that problems can name a line. */

@@ -17,10 +17,9 @@ class MappingFunctionsTest {
 
         var changes = MappingFunctions.changes(before, after);
 
-        assertThat(changes).containsOnlyKeys("title", "tags", "added", "gone");
+        assertThat(changes).containsOnlyKeys("title", "tags", "added");
         assertThat(changes.get("title")).isEqualTo("b");
         assertThat(changes.get("tags")).isEqualTo(List.of("x", "y"));
-        assertThat(changes.get("gone")).isNull();
         assertThat(MappingFunctions.changes(null, after)).isEmpty();
     }
 
