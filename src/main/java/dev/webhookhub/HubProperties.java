@@ -18,10 +18,10 @@ public record HubProperties(
         Delivery delivery,
         String queue) {
 
-    public record Ingest(DataSize maxBytes) {
+    public record Ingest(DataSize maxBytes, Duration idempotencyRetention) {
     }
 
-    public record Mappings(Path dir) {
+    public record Mappings(Path dir, Duration reloadInterval) {
     }
 
     public record Delivery(

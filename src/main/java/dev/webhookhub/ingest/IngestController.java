@@ -8,11 +8,13 @@ import java.util.Map;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.RuntimeCamelException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -49,15 +51,17 @@ public class IngestController {
 
     @PostMapping(path = "/v1/ingest/{source}", consumes = {MediaType.APPLICATION_JSON_VALUE, JSON_TYPES})
     public ResponseEntity<Map<String, List<String>>> ingest(Tenant tenant, @PathVariable String source,
-            HttpServletRequest request) throws IOException {
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, HttpServletRequest request)
+            throws IOException {
         normalizer.mapping(source);
         Object raw = readJson(request);
-        return accepted(ingest(IngestBatch.of(tenant.environmentId(), source, List.of(raw))));
+        return accepted(ingest(IngestBatch.of(tenant.environmentId(), source, List.of(raw), key(idempotencyKey))));
     }
 
     @PostMapping(path = "/v1/ingest/{source}/batch", consumes = {MediaType.APPLICATION_JSON_VALUE, JSON_TYPES})
     public ResponseEntity<Map<String, List<String>>> ingestBatch(Tenant tenant, @PathVariable String source,
-            HttpServletRequest request) throws IOException {
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, HttpServletRequest request)
+            throws IOException {
         normalizer.mapping(source);
         if (!(readJson(request) instanceof List<?> raws)) {
             throw ApiException.badRequest("a batch must be a JSON array of raw events");
@@ -65,7 +69,7 @@ public class IngestController {
         if (raws.isEmpty()) {
             throw ApiException.badRequest("a batch must hold at least one raw event");
         }
-        return accepted(ingest(IngestBatch.of(tenant.environmentId(), source, List.copyOf(raws))));
+        return accepted(ingest(IngestBatch.of(tenant.environmentId(), source, List.copyOf(raws), key(idempotencyKey))));
     }
 
     @PostMapping(path = "/v1/sources/{source}/preview", consumes = {MediaType.APPLICATION_JSON_VALUE, JSON_TYPES})
@@ -73,16 +77,35 @@ public class IngestController {
             throws IOException {
         normalizer.mapping(source);
         Object raw = readJson(request);
-        List<NormalizedEvent> events = normalizer.preview(IngestBatch.of(tenant.environmentId(), source, List.of(raw)));
+        List<NormalizedEvent> events = normalizer.preview(IngestBatch.of(tenant.environmentId(), source, List.of(raw), null));
         return Map.of("events", events.stream().map(NormalizedEvent::envelope).toList());
     }
 
     private IngestBatch ingest(IngestBatch batch) {
         try {
+            return send(batch);
+        } catch (DuplicateKeyException raced) {
+            // another request with the same key committed first: this one now finds and replays it
+            return send(batch);
+        }
+    }
+
+    private IngestBatch send(IngestBatch batch) {
+        try {
             return producer.requestBody("direct:ingest", batch, IngestBatch.class);
         } catch (CamelExecutionException e) {
             throw unwrap(e);
         }
+    }
+
+    private static String key(String idempotencyKey) {
+        if (idempotencyKey == null || idempotencyKey.isBlank()) {
+            return null;
+        }
+        if (idempotencyKey.length() > 255) {
+            throw ApiException.badRequest("Idempotency-Key must be at most 255 characters");
+        }
+        return idempotencyKey.strip();
     }
 
     /** The route wraps what its steps throw; answer with the step's own exception. */

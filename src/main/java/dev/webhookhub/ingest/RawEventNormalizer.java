@@ -1,7 +1,9 @@
 package dev.webhookhub.ingest;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
@@ -12,6 +14,7 @@ import dev.webhookhub.mapping.MappingState;
 import dev.webhookhub.mapping.NormalizedEvent;
 import dev.webhookhub.mapping.Normalizer;
 import dev.webhookhub.mapping.SourceMapping;
+import dev.webhookhub.store.IdempotencyRepository;
 import dev.webhookhub.store.MappingStateRepository;
 
 /** Ingest route step: maps each raw event of the batch, in order, by its source's mapping file. */
@@ -21,17 +24,45 @@ public class RawEventNormalizer {
     private final MappingRegistry mappings;
     private final Normalizer normalizer;
     private final MappingStateRepository stateRepository;
+    private final IdempotencyRepository idempotency;
 
-    public RawEventNormalizer(MappingRegistry mappings, Normalizer normalizer, MappingStateRepository stateRepository) {
+    public RawEventNormalizer(MappingRegistry mappings, Normalizer normalizer, MappingStateRepository stateRepository,
+            IdempotencyRepository idempotency) {
         this.mappings = mappings;
         this.normalizer = normalizer;
         this.stateRepository = stateRepository;
+        this.idempotency = idempotency;
     }
 
+    /**
+     * Maps each raw event in order. A raw event whose dedupKey was ingested before (or earlier in the batch) is
+     * not mapped again: it answers with the ids it produced then.
+     */
     public IngestBatch normalize(IngestBatch batch) {
         SourceMapping mapping = mapping(batch.source());
         MappingState state = stateRepository.forUpdate(batch.environmentId(), batch.source());
-        return batch.withEvents(map(mapping, batch, state));
+        List<NormalizedEvent> events = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        Map<String, List<String>> newKeys = new LinkedHashMap<>();
+        for (int i = 0; i < batch.raws().size(); i++) {
+            Object raw = batch.raws().get(i);
+            String dedupKey = dedupKey(mapping, raw, batch, i);
+            List<String> known = dedupKey == null ? null
+                    : newKeys.containsKey(dedupKey) ? newKeys.get(dedupKey)
+                    : idempotency.find(batch.environmentId(), batch.source(), IdempotencyKeys.RAW + dedupKey).orElse(null);
+            if (known != null) {
+                ids.addAll(known);
+                continue;
+            }
+            List<NormalizedEvent> produced = mapOne(mapping, batch, i, state);
+            events.addAll(produced);
+            List<String> producedIds = produced.stream().map(NormalizedEvent::id).toList();
+            ids.addAll(producedIds);
+            if (dedupKey != null) {
+                newKeys.put(dedupKey, producedIds);
+            }
+        }
+        return batch.withEvents(events, ids, newKeys);
     }
 
     /** The envelopes the batch would produce, read against stored state, storing nothing. */
@@ -48,13 +79,29 @@ public class RawEventNormalizer {
     private List<NormalizedEvent> map(SourceMapping mapping, IngestBatch batch, MappingState state) {
         List<NormalizedEvent> events = new ArrayList<>();
         for (int i = 0; i < batch.raws().size(); i++) {
-            try {
-                events.addAll(normalizer.normalize(mapping, batch.raws().get(i), batch.environmentId(), state));
-            } catch (MappingException e) {
-                throw batch.raws().size() == 1 ? e : new BatchItemException(i, e);
-            }
+            events.addAll(mapOne(mapping, batch, i, state));
         }
         return events;
+    }
+
+    private List<NormalizedEvent> mapOne(SourceMapping mapping, IngestBatch batch, int index, MappingState state) {
+        try {
+            return normalizer.normalize(mapping, batch.raws().get(index), batch.environmentId(), state);
+        } catch (MappingException e) {
+            throw batch.raws().size() == 1 ? e : new BatchItemException(index, e);
+        }
+    }
+
+    private static String dedupKey(SourceMapping mapping, Object raw, IngestBatch batch, int index) {
+        if (mapping.dedupKey() == null) {
+            return null;
+        }
+        try {
+            Object key = mapping.dedupKey().evaluate(raw, Map.of("environment", batch.environmentId()));
+            return key == null ? null : String.valueOf(key);
+        } catch (MappingException e) {
+            throw batch.raws().size() == 1 ? e : new BatchItemException(index, e);
+        }
     }
 
     /** A batch is all-or-nothing: the first raw event that fails names its index. */

@@ -36,6 +36,7 @@ public class MappingRegistry {
 
     private final Path dir;
     private final MappingLoader loader;
+    private String fingerprint = "";
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of());
 
     public MappingRegistry(HubProperties properties, MappingLoader loader) {
@@ -65,8 +66,20 @@ public class MappingRegistry {
         return snapshot.problems();
     }
 
+    /** Called by the {@code reload-mappings} route: reloads when any mapping file was added, changed or removed. */
+    public synchronized boolean reloadIfChanged() {
+        String now = fingerprint();
+        if (now.equals(fingerprint)) {
+            return false;
+        }
+        log.info("mapping files changed in {}, reloading", dir.toAbsolutePath().normalize());
+        reload();
+        return true;
+    }
+
     /** Reads the directory again; keeps the previous version of any source whose file is now broken. */
     public synchronized void reload() {
+        fingerprint = fingerprint();
         Snapshot previous = snapshot;
         Map<String, SourceMapping> sources = new TreeMap<>();
         Map<Path, List<String>> problems = new LinkedHashMap<>();
@@ -85,6 +98,9 @@ public class MappingRegistry {
                             sources.put(m.source(), m);
                         });
             }
+        }
+        if (problems.containsKey(dir)) {
+            problems.get(dir).forEach(p -> log.error("mappings not loaded: {}", p));
         }
         Map<String, EventType> types = new TreeMap<>();
         for (SourceMapping mapping : new ArrayList<>(sources.values())) {
@@ -106,10 +122,22 @@ public class MappingRegistry {
         log.info("serving {} source(s) from {}: {}", sources.size(), dir.toAbsolutePath().normalize(), sources.keySet());
     }
 
+    /** Names and contents of the mapping files: a change of either means a reload. */
+    private String fingerprint() {
+        var digest = new StringBuilder();
+        for (Path file : mappingFiles(new LinkedHashMap<>())) {
+            try {
+                digest.append(file.getFileName()).append(':').append(Files.readString(file).hashCode()).append(';');
+            } catch (IOException e) {
+                digest.append(file.getFileName()).append(":unreadable;");
+            }
+        }
+        return digest.toString();
+    }
+
     private List<Path> mappingFiles(Map<Path, List<String>> problems) {
         if (!Files.isDirectory(dir)) {
             problems.put(dir, List.of(dir.toAbsolutePath() + ": mappings directory does not exist"));
-            log.error("mappings directory {} does not exist; no source is served", dir.toAbsolutePath());
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
