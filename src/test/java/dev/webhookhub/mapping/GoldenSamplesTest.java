@@ -61,15 +61,15 @@ class GoldenSamplesTest {
     }
 
     static void run(Path sampleFile) throws IOException {
-        String source = sampleFile.getParent().getParent().getFileName().toString();
-        SourceMapping mapping = new MappingLoader().load(MAPPINGS.resolve(source + ".yaml"));
+        Path sourceDir = sampleFile.getParent().getParent();
+        SourceMapping mapping = new MappingLoader().load(sourceDir.resolveSibling(sourceDir.getFileName() + ".yaml"));
         Normalizer normalizer = new Normalizer(JSON);
         MappingState state = inMemoryState();
         JsonNode sample = YAML.readTree(sampleFile.toFile());
         int stepNumber = 0;
         for (JsonNode step : sample.path("steps")) {
             stepNumber++;
-            String where = MAPPINGS.relativize(sampleFile) + " step " + stepNumber;
+            String where = sourceDir.getFileName() + "/samples/" + sampleFile.getFileName() + " step " + stepNumber;
             Object raw = JSON.treeToValue(step.get("raw"), Object.class);
             if (step.has("error")) {
                 try {

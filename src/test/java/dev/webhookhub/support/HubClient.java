@@ -52,6 +52,12 @@ public final class HubClient {
         return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    public Response post(String path, String json, Map<String, String> headers) {
+        var builder = request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        headers.forEach(builder::header);
+        return send(builder);
+    }
+
     public Response post(String path, String contentType, byte[] body) {
         var builder = request(path).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {

@@ -1,0 +1,90 @@
+package dev.webhookhub.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.webhookhub.support.HubClient;
+import dev.webhookhub.support.HubTest;
+
+/** Preview, batches, Idempotency-Key and dedupKey through the HTTP API. */
+class IngestFeaturesTest extends HubTest {
+
+    private static final String REPORT = """
+            {"kind":"health_report","connection":"%s","report":{"id":"%s","score":%d,"findings":[]}}""";
+
+    @Test
+    void previewShowsTheEnvelopesAndStoresNothing() {
+        HubClient env = newEnvironment();
+        long events = count("events");
+        long state = count("mapping_state");
+
+        var preview = env.post("/v1/sources/configly/preview", REPORT.formatted("p1", "rep_1", 50));
+
+        assertThat(preview.status()).isEqualTo(200);
+        @SuppressWarnings("unchecked")
+        var envelopes = (List<Map<String, Object>>) preview.json().get("events");
+        assertThat(envelopes).extracting(e -> e.get("type")).containsExactly("health_check.completed");
+        assertThat(envelopes.get(0).get("connectionId")).isEqualTo("p1");
+        assertThat(count("events")).isEqualTo(events);
+        assertThat(count("mapping_state")).isEqualTo(state);
+        // nothing was saved: the real first report still has no previous score
+        assertThat(ingest(env, "configly", REPORT.formatted("p1", "rep_2", 60))).hasSize(1);
+
+        var refused = env.post("/v1/sources/configly/preview", "{\"kind\":\"sync_run\",\"connection\":\"p1\",\"run\":{\"id\":\"r\","
+                + "\"status\":\"completed\",\"snapshot\":\"x\",\"total\":1,\"ok\":1,\"failed\":0,"
+                + "\"startedAt\":\"2026-01-01T00:00:00Z\",\"finishedAt\":\"2026-01-01T00:00:01Z\"}}");
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.json().get("rule")).isEqualTo("events[connection.sync_completed].schema");
+        assertThat(String.valueOf(refused.json().get("errors"))).contains("$.snapshotVersion");
+        assertThat(env.post("/v1/sources/nope/preview", "{}").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aBatchIsMappedInOrderWithStateCarriedBetweenItsItems() {
+        HubClient env = newEnvironment();
+        var response = env.post("/v1/ingest/configly/batch", "[" + REPORT.formatted("b1", "rep_1", 50) + ","
+                + REPORT.formatted("b1", "rep_2", 70) + "]");
+        assertThat(response.status()).isEqualTo(202);
+        assertThat((List<?>) response.json().get("event_ids")).as("completed; completed + score_changed").hasSize(3);
+    }
+
+    @Test
+    void aRepeatedIdempotencyKeyReturnsTheOriginalIdsAndCreatesNothing() {
+        HubClient env = newEnvironment();
+        var first = env.post("/v1/ingest/configly", REPORT.formatted("i1", "rep_1", 50), Map.of("Idempotency-Key", "k-1"));
+        long events = count("events");
+        var again = env.post("/v1/ingest/configly", REPORT.formatted("i1", "rep_9", 99), Map.of("Idempotency-Key", "k-1"));
+
+        assertThat(first.status()).isEqualTo(202);
+        assertThat(again.status()).isEqualTo(202);
+        assertThat(again.json().get("event_ids")).isEqualTo(first.json().get("event_ids"));
+        assertThat(count("events")).isEqualTo(events);
+        // another environment's identical key is its own
+        var elsewhere = newEnvironment().post("/v1/ingest/configly", REPORT.formatted("i1", "rep_1", 50),
+                Map.of("Idempotency-Key", "k-1"));
+        assertThat(elsewhere.json().get("event_ids")).isNotEqualTo(first.json().get("event_ids"));
+    }
+
+    @Test
+    void theMappingsDedupKeyMakesARepeatedRawEventANoOp() {
+        HubClient env = newEnvironment();
+        var first = ingest(env, "configly", REPORT.formatted("d1", "rep_1", 50));
+        long events = count("events");
+
+        var repeated = ingest(env, "configly", REPORT.formatted("d1", "rep_1", 50));
+        assertThat(repeated).isEqualTo(first);
+        assertThat(count("events")).isEqualTo(events);
+
+        var batch = env.post("/v1/ingest/configly/batch", "[" + REPORT.formatted("d1", "rep_2", 60) + ","
+                + REPORT.formatted("d1", "rep_2", 60) + "]").json();
+        @SuppressWarnings("unchecked")
+        var ids = (List<String>) batch.get("event_ids");
+        assertThat(ids).as("completed + score_changed, then the same two again").hasSize(4);
+        assertThat(ids.subList(2, 4)).isEqualTo(ids.subList(0, 2));
+        assertThat(count("events")).isEqualTo(events + 2);
+    }
+}
