@@ -1,0 +1,176 @@
+package dev.webhookhub.mapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.webhookhub.support.HubClient;
+import dev.webhookhub.support.HubTest;
+import dev.webhookhub.support.TestReceiver;
+
+/**
+ * A hub serving a temporary copy of mappings/: edits, new files, broken files and removals take effect
+ * without a restart; a broken file is reported and its previous version keeps serving. Also runs the
+ * docs/ADD-A-SOURCE.md example: dropped in as a sixth source, it ingests and delivers.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HotReloadTest extends HubTest {
+
+    /** Filled before the hub starts, which reads it once at start and then on every change. */
+    private static final Path mappings = copyOfShippedMappings();
+
+    @DynamicPropertySource
+    static void mappingsDir(DynamicPropertyRegistry registry) {
+        registry.add("hub.mappings.dir", mappings::toString);
+        registry.add("hub.mappings.reload-interval", () -> "200ms");
+    }
+
+    private static final String SYNC_FAILED = "{\"kind\":\"sync_run\",\"connection\":\"c\",\"run\":{\"id\":\"%s\",\"status\":\"failed\",\"error\":\"boom\"}}";
+
+    @Test
+    @Order(1)
+    void anEditedMappingTakesEffectWithoutRestart() throws Exception {
+        HubClient env = newEnvironment();
+        Path file = mappings.resolve("configly.yaml");
+        String original = Files.readString(file);
+        try {
+            Files.writeString(file, original.replace("{ \"error\": $exists(run.error) ? run.error : error }",
+                    "{ \"error\": \"sync failed: \" & run.error }"));
+            assertThat(Files.readString(file)).contains("sync failed: ");
+            await().atMost(Duration.ofSeconds(10)).until(() -> previewError(env, "r1").equals("sync failed: boom"));
+        } finally {
+            Files.writeString(file, original);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> previewError(env, "r2").equals("boom"));
+    }
+
+    @Test
+    @Order(2)
+    void aBrokenFileIsReportedAndThePreviousVersionKeepsServing() throws Exception {
+        HubClient env = newEnvironment();
+        Path file = mappings.resolve("configly.yaml");
+        String original = Files.readString(file);
+        try {
+            Files.writeString(file, original.replace("when: kind = \"sync_run\" and run.status = \"failed\"",
+                    "when: kind = \"sync_run\" and (run.status = \"failed\""));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !errors(env).isEmpty());
+            String reported = errors(env).toString();
+            assertThat(reported).contains("configly.yaml:").contains("events.1.when").contains("JSONata syntax error");
+            assertThat(previewError(env, "r3")).as("the previous configly mapping still serves").isEqualTo("boom");
+            assertThat(ingest(env, "configly", SYNC_FAILED.formatted("r3"))).hasSize(1);
+        } finally {
+            Files.writeString(file, original);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> errors(env).isEmpty());
+    }
+
+    @Test
+    @Order(3)
+    void theAddASourceExampleIsServedOnceItsFileIsDroppedIn() throws Exception {
+        HubClient env = newEnvironment();
+        assertThat(env.post("/v1/ingest/payments", "{}").status()).isEqualTo(404);
+        copyTree(Path.of("docs/examples/mappings"), mappings);
+        await().atMost(Duration.ofSeconds(10)).until(() -> env.get("/v1/event-types").body().contains("payment.refunded"));
+
+        try (var receiver = TestReceiver.start()) {
+            String secret = (String) subscribe(env, receiver.url("/payments"), List.of("payment.succeeded", "payment.failed")).get("secret");
+            var ids = ingest(env, "payments", """
+                    {"event":"charge_succeeded","at":"2026-05-02T10:00:00Z","charge":{"id":"ch_1","amount":1999,"currency":"eur","customer":"cus_9"}}""");
+            var delivery = awaitReceived(receiver, 1).get(0);
+            delivery.verify(secret);
+            assertThat(delivery.header("webhook-id")).isEqualTo(ids.get(0));
+            assertThat(delivery.body()).isEqualTo("{\"id\":\"" + ids.get(0) + "\",\"type\":\"payment.succeeded\","
+                    + "\"created_at\":\"2026-05-02T10:00:00.000Z\",\"data\":{\"charge_id\":\"ch_1\",\"amount\":1999,"
+                    + "\"currency\":\"EUR\",\"customer_id\":\"cus_9\"}}");
+            assertThat(ingest(env, "payments", """
+                    {"event":"charge_succeeded","charge":{"id":"ch_1","amount":1999,"currency":"eur"}}""")).as("dedupKey").isEqualTo(ids);
+        }
+        GoldenSamplesTest.run(mappings.resolve("payments/samples/charges.yaml"));
+    }
+
+    @Test
+    @Order(4)
+    void twoSourcesDeclaringOneTypeAreRefusedNamingBothFiles() throws Exception {
+        HubClient env = newEnvironment();
+        Path clash = mappings.resolve("zz-clash.yaml");
+        Files.writeString(clash, """
+                source: zz-clash
+                envelope: '{"id": $id}'
+                events:
+                  - type: ping
+                    data: '{}'
+                    schema: {type: object}
+                """);
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> errors(env).toString().contains("zz-clash.yaml"));
+            assertThat(errors(env).toString()).contains("'ping'").contains("synq.yaml");
+            assertThat(env.post("/v1/ingest/zz-clash", "{}").status()).isEqualTo(404);
+        } finally {
+            Files.delete(clash);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> errors(env).isEmpty());
+    }
+
+    @Test
+    @Order(5)
+    void aRemovedMappingStopsServing() throws Exception {
+        HubClient env = newEnvironment();
+        Path payments = mappings.resolve("payments.yaml");
+        if (!Files.exists(payments)) {
+            copyTree(Path.of("docs/examples/mappings"), mappings);
+            await().atMost(Duration.ofSeconds(10)).until(() -> env.get("/v1/event-types").body().contains("payment.failed"));
+        }
+        Files.delete(payments);
+        await().atMost(Duration.ofSeconds(10)).until(() -> env.post("/v1/ingest/payments", "{}").status() == 404);
+        assertThat(env.get("/v1/event-types").body()).doesNotContain("payment.failed");
+    }
+
+    private static String previewError(HubClient env, String run) {
+        var response = env.post("/v1/sources/configly/preview", SYNC_FAILED.formatted(run));
+        @SuppressWarnings("unchecked")
+        var events = (List<Map<String, Map<String, Object>>>) response.json().get("events");
+        return String.valueOf(events.get(0).get("data").get("error"));
+    }
+
+    private static List<?> errors(HubClient env) {
+        return (List<?>) env.get("/v1/sources").json().get("errors");
+    }
+
+    private static Path copyOfShippedMappings() {
+        try {
+            Path dir = Files.createTempDirectory("hub-mappings");
+            copyTree(Path.of("mappings"), dir);
+            return dir;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}
