@@ -101,6 +101,10 @@ class HotReloadTest extends HubTest {
                     {"event":"charge_succeeded","charge":{"id":"ch_1","amount":1999,"currency":"eur"}}""")).as("dedupKey").isEqualTo(ids);
         }
         GoldenSamplesTest.run(mappings.resolve("payments/samples/charges.yaml"));
+        String tutorial = Files.readString(Path.of("docs/ADD-A-SOURCE.md"));
+        assertThat(tutorial).as("docs/ADD-A-SOURCE.md shows the example files as they are")
+                .contains(Files.readString(Path.of("docs/examples/mappings/payments.yaml")))
+                .contains(Files.readString(Path.of("docs/examples/mappings/payments/samples/charges.yaml")));
     }
 
     @Test
