@@ -22,7 +22,7 @@ class BadInputTest extends HubTest {
         long events = count("events");
         long deliveries = count("deliveries");
         long state = count("mapping_state");
-        HubClient hub = hub();
+        HubClient hub = newEnvironment();
 
         assertProblem(hub.post("/v1/ingest/configly", "{\"kind\": \"sync_run\","), 400, "malformed JSON");
         assertProblem(hub.post("/v1/ingest/configly", "text/plain", VALID.getBytes(StandardCharsets.UTF_8)), 415, null);
@@ -81,9 +81,10 @@ class BadInputTest extends HubTest {
     @Test
     void reservedTypesAreSubscribableButNeverDelivered() throws Exception {
         try (var receiver = dev.webhookhub.support.TestReceiver.start()) {
-            subscribe(hub(), receiver.url("/reserved"), List.of("config.changed", "snapshot.completed"));
-            ingest(hub(), "configly", VALID);
-            ingest(hub(), "configly", "{\"kind\":\"health_report\",\"connection\":\"r1\",\"report\":{\"id\":\"r\",\"score\":1,\"findings\":[]}}");
+            HubClient env = newEnvironment();
+            subscribe(env, receiver.url("/reserved"), List.of("config.changed", "snapshot.completed"));
+            ingest(env, "configly", VALID);
+            ingest(env, "configly", "{\"kind\":\"health_report\",\"connection\":\"r1\",\"report\":{\"id\":\"r\",\"score\":1,\"findings\":[]}}");
             Thread.sleep(500);
             assertThat(receiver.received()).isEmpty();
         }
