@@ -8,9 +8,7 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.webhookhub.HubProperties;
 
@@ -22,10 +20,10 @@ public class IdempotencyRepository {
     };
 
     private final JdbcClient jdbc;
-    private final ObjectMapper json;
+    private final JsonColumns json;
     private final Duration retention;
 
-    public IdempotencyRepository(JdbcClient jdbc, ObjectMapper json, HubProperties properties) {
+    public IdempotencyRepository(JdbcClient jdbc, JsonColumns json, HubProperties properties) {
         this.jdbc = jdbc;
         this.json = json;
         this.retention = properties.ingest().idempotencyRetention();
@@ -38,7 +36,7 @@ public class IdempotencyRepository {
                 .params(environmentId, source, key, Timestamps.column(oldest))
                 .query(String.class)
                 .optional()
-                .map(this::read);
+                .map(text -> json.read(text, IDS));
     }
 
     /**
@@ -51,23 +49,7 @@ public class IdempotencyRepository {
                 .params(environmentId, source, key, Timestamps.column(oldest))
                 .update();
         jdbc.sql("INSERT INTO idempotency_keys (environment_id, source, idem_key, event_ids, created_at) VALUES (?, ?, ?, ?, ?)")
-                .params(environmentId, source, key, write(eventIds), Timestamps.column(Timestamps.now()))
+                .params(environmentId, source, key, json.write(eventIds), Timestamps.column(Timestamps.now()))
                 .update();
-    }
-
-    private List<String> read(String text) {
-        try {
-            return json.readValue(text, IDS);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private String write(List<String> ids) {
-        try {
-            return json.writeValueAsString(ids);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

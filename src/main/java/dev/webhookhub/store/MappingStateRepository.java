@@ -6,8 +6,7 @@ import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.type.TypeReference;
 
 import dev.webhookhub.mapping.MappingState;
 
@@ -16,9 +15,12 @@ import dev.webhookhub.mapping.MappingState;
 public class MappingStateRepository {
 
     private final JdbcClient jdbc;
-    private final ObjectMapper json;
+    private static final TypeReference<Object> VALUE = new TypeReference<>() {
+    };
 
-    public MappingStateRepository(JdbcClient jdbc, ObjectMapper json) {
+    private final JsonColumns json;
+
+    public MappingStateRepository(JdbcClient jdbc, JsonColumns json) {
         this.jdbc = jdbc;
         this.json = json;
     }
@@ -59,7 +61,7 @@ public class MappingStateRepository {
                     .params(environmentId, source, key)
                     .query(String.class)
                     .optional()
-                    .map(this::parse)
+                    .map(text -> json.read(text, VALUE))
                     .orElse(null);
             seen.put(key, value);
             return value;
@@ -70,7 +72,7 @@ public class MappingStateRepository {
             if (!writable) {
                 throw new IllegalStateException("read-only mapping state");
             }
-            String text = write(value);
+            String text = json.write(value);
             var now = Timestamps.column(Timestamps.now());
             int updated = jdbc.sql("UPDATE mapping_state SET state_value = ?, updated_at = ? WHERE environment_id = ? AND source = ? AND state_key = ?")
                     .params(text, now, environmentId, source, key)
@@ -81,22 +83,6 @@ public class MappingStateRepository {
                         .update();
             }
             seen.put(key, value);
-        }
-
-        private Object parse(String text) {
-            try {
-                return json.readValue(text, Object.class);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("unreadable mapping state " + source + "/" + environmentId, e);
-            }
-        }
-
-        private String write(Object value) {
-            try {
-                return json.writeValueAsString(value);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
         }
     }
 }

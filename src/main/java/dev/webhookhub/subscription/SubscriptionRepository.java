@@ -8,10 +8,9 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.webhookhub.store.JsonColumns;
 import dev.webhookhub.store.Timestamps;
 
 /** Subscriptions, always read and written within one environment. */
@@ -24,9 +23,9 @@ public class SubscriptionRepository {
             + " rate_limit, description, secret, previous_secret, previous_secret_expires_at, disabled_reason, created_at, updated_at";
 
     private final JdbcClient jdbc;
-    private final ObjectMapper json;
+    private final JsonColumns json;
 
-    public SubscriptionRepository(JdbcClient jdbc, ObjectMapper json) {
+    public SubscriptionRepository(JdbcClient jdbc, JsonColumns json) {
         this.jdbc = jdbc;
         this.json = json;
     }
@@ -98,18 +97,10 @@ public class SubscriptionRepository {
     }
 
     private String write(List<String> values) {
-        try {
-            return values == null ? null : json.writeValueAsString(values);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return json.write(values);
     }
 
     private List<String> read(String value) {
-        try {
-            return value == null ? null : json.readValue(value, STRINGS);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable list in subscriptions: " + value, e);
-        }
+        return json.read(value, STRINGS);
     }
 }
