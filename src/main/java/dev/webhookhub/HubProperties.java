@@ -34,6 +34,9 @@ public record HubProperties(
             Duration pollInterval,
             Duration lease,
             int claimBatch,
-            int maxInFlight) {
+            int maxInFlight,
+            int maxConcurrencyPerEndpoint,
+            int circuitFailureThreshold,
+            Duration circuitOpenFor) {
     }
 }

@@ -21,9 +21,11 @@ public class AttemptRecorder {
     private static final int MAX_BODY = 4096;
 
     private final DeliveryRepository deliveries;
+    private final DeliveryMetrics metrics;
 
-    public AttemptRecorder(DeliveryRepository deliveries) {
+    public AttemptRecorder(DeliveryRepository deliveries, DeliveryMetrics metrics) {
         this.deliveries = deliveries;
+        this.metrics = metrics;
     }
 
     /** The endpoint answered. 2xx, 410, 429 and 503 are final for this round; other statuses are retried. */
@@ -53,7 +55,9 @@ public class AttemptRecorder {
     private void record(Exchange exchange, Integer status, String error, String body) {
         DeliveryJob job = exchange.getProperty(WebhookSigner.JOB, DeliveryJob.class);
         long started = exchange.getProperty(WebhookSigner.ATTEMPT_STARTED, System.nanoTime(), Long.class);
-        long latencyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        long nanos = System.nanoTime() - started;
+        long latencyMs = TimeUnit.NANOSECONDS.toMillis(nanos);
+        metrics.attempt(status == null ? "error" : (status / 100) + "xx", nanos);
         deliveries.recordAttempt(job.deliveryId(), Instant.now(), status, latencyMs, error, body);
     }
 

@@ -1,16 +1,27 @@
 package dev.webhookhub.delivery;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeUnit;
+
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.SystemDefaultDnsResolver;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.util.Timeout;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.webhookhub.HubProperties;
+import dev.webhookhub.security.TargetUrlGuard;
 
 /**
- * Configures the HTTP component that delivers webhooks from {@code hub.delivery.*}, so each setting is made
- * once, in application.yaml, with the usual duration syntax.
+ * The HTTP component that delivers webhooks, configured once from {@code hub.delivery.*}: its connection pool,
+ * connect timeout, and a DNS resolver that refuses non-public addresses, so that the address the hub connects
+ * to is the address it checked (no DNS rebinding between check and connect).
  */
 @Configuration
 public class DeliveryCamelConfiguration {
@@ -18,16 +29,21 @@ public class DeliveryCamelConfiguration {
     @Bean
     CamelContextConfiguration deliveryHttpComponent(HubProperties properties) {
         var delivery = properties.delivery();
+        DnsResolver resolver = delivery.allowPrivateTargets() ? SystemDefaultDnsResolver.INSTANCE : new PublicOnlyDnsResolver();
         return new CamelContextConfiguration() {
             @Override
             public void beforeApplicationStart(CamelContext camelContext) {
                 HttpComponent http = camelContext.getComponent("http", HttpComponent.class);
-                http.setConnectTimeout(delivery.connectTimeout().toMillis());
-                http.setResponseTimeout(delivery.timeout().toMillis());
-                http.setSoTimeout(delivery.timeout().toMillis());
+                http.setClientConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDnsResolver(resolver)
+                        .setMaxConnTotal(Math.max(200, delivery.maxInFlight()))
+                        .setMaxConnPerRoute(Math.max(delivery.maxConcurrencyPerEndpoint(), 20))
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.ofMilliseconds(delivery.connectTimeout().toMillis()))
+                                .setTimeToLive(5, TimeUnit.MINUTES)
+                                .build())
+                        .build());
                 http.setConnectionRequestTimeout(delivery.timeout().toMillis());
-                http.setMaxTotalConnections(Math.max(200, delivery.maxInFlight()));
-                http.setConnectionsPerRoute(Math.max(20, delivery.maxInFlight() / 4));
                 http.setFollowRedirects(false);
             }
 
@@ -35,5 +51,25 @@ public class DeliveryCamelConfiguration {
             public void afterApplicationStart(CamelContext camelContext) {
             }
         };
+    }
+
+    /** Resolves like the system, then refuses the host if any of its addresses is not public. */
+    static final class PublicOnlyDnsResolver implements DnsResolver {
+        @Override
+        public InetAddress[] resolve(String host) throws UnknownHostException {
+            InetAddress[] addresses = SystemDefaultDnsResolver.INSTANCE.resolve(host);
+            for (InetAddress address : addresses) {
+                if (!TargetUrlGuard.isPublic(address)) {
+                    throw new UnknownHostException("refused: " + host + " resolves to the non-public address "
+                            + address.getHostAddress());
+                }
+            }
+            return addresses;
+        }
+
+        @Override
+        public String resolveCanonicalHostname(String host) throws UnknownHostException {
+            return SystemDefaultDnsResolver.INSTANCE.resolveCanonicalHostname(host);
+        }
     }
 }

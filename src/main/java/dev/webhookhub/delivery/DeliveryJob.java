@@ -1,6 +1,8 @@
 package dev.webhookhub.delivery;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /** Everything one attempt needs: the delivery, its event's envelope and its subscription's endpoint and secrets. */
 public record DeliveryJob(
@@ -18,5 +20,8 @@ public record DeliveryJob(
         String format,
         String secret,
         String previousSecret,
-        Instant previousSecretExpiresAt) {
+        Instant previousSecretExpiresAt,
+        Integer timeoutMs,
+        List<Duration> retrySchedule,
+        Integer rateLimit) {
 }

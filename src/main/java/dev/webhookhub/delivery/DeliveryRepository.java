@@ -19,6 +19,7 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.webhookhub.HubProperties;
 import dev.webhookhub.ingest.IngestBatch;
 import dev.webhookhub.store.Timestamps;
+import dev.webhookhub.subscription.RetrySchedules;
 
 /**
  * Delivery rows and their attempt log. A delivery is claimed by moving {@code next_attempt_at} one lease into the
@@ -34,7 +35,8 @@ public class DeliveryRepository {
 
     private static final String JOB_QUERY = """
             SELECT d.id, d.environment_id, d.event_id, d.attempts, e.type, e.source, e.envelope, e.created_at AS event_created_at,
-                   s.id AS subscription_id, s.target_url, s.is_active, s.format, s.secret, s.previous_secret, s.previous_secret_expires_at
+                   s.id AS subscription_id, s.target_url, s.is_active, s.format, s.secret, s.previous_secret, s.previous_secret_expires_at,
+                   s.timeout_ms, s.retry_schedule, s.rate_limit
             FROM deliveries d
             JOIN events e ON e.id = d.event_id
             JOIN subscriptions s ON s.id = d.subscription_id
@@ -102,6 +104,16 @@ public class DeliveryRepository {
         return ids;
     }
 
+    /**
+     * Puts a claimed delivery back without an attempt: its endpoint is busy, rate limited or behind an open
+     * circuit, so the try would say nothing about the endpoint and must not cost one of its retries.
+     */
+    public void defer(String deliveryId, Instant until) {
+        jdbc.sql("UPDATE deliveries SET next_attempt_at = ?, lease_owner = NULL WHERE id = ? AND status IN ('pending', 'failed')")
+                .params(Timestamps.column(until), deliveryId)
+                .update();
+    }
+
     /** Makes leased deliveries due now, for any instance to claim. */
     public void releaseLease(List<String> ids) {
         named.update("UPDATE deliveries SET next_attempt_at = :now, lease_owner = NULL WHERE id IN (:ids) AND status = 'pending'",
@@ -151,12 +163,97 @@ public class DeliveryRepository {
                 .update();
     }
 
+    /** A delivery as the API shows it. */
+    public record DeliveryView(String id, String eventId, String eventType, String subscriptionId, String status,
+            int attempts, Instant nextAttemptAt, Integer lastStatusCode, String lastError, Instant createdAt,
+            Instant updatedAt, Instant deliveredAt) {
+    }
+
+    /** One HTTP attempt of a delivery. */
+    public record Attempt(Instant attemptedAt, Integer statusCode, long latencyMs, String error, String responseBody) {
+    }
+
+    private static final String VIEW_COLUMNS = "d.id, d.event_id, e.type, d.subscription_id, d.status, d.attempts,"
+            + " d.next_attempt_at, d.last_status_code, d.last_error, d.created_at, d.updated_at, d.delivered_at";
+
+    /** Newest first; {@code after} is the id of the last delivery of the previous page. */
+    public List<DeliveryView> page(String environmentId, String subscriptionId, String status, String after, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + VIEW_COLUMNS
+                + " FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.environment_id = ?");
+        List<Object> params = new ArrayList<>(List.of(environmentId));
+        if (subscriptionId != null) {
+            sql.append(" AND d.subscription_id = ?");
+            params.add(subscriptionId);
+        }
+        if (status != null) {
+            sql.append(" AND d.status = ?");
+            params.add(status);
+        }
+        if (after != null) {
+            sql.append(" AND (d.created_at < (SELECT created_at FROM deliveries WHERE id = ?)"
+                    + " OR (d.created_at = (SELECT created_at FROM deliveries WHERE id = ?) AND d.id < ?))");
+            params.addAll(List.of(after, after, after));
+        }
+        sql.append(" ORDER BY d.created_at DESC, d.id DESC FETCH FIRST ? ROWS ONLY");
+        params.add(limit);
+        return jdbc.sql(sql.toString()).params(params).query(DeliveryRepository::view).list();
+    }
+
+    public java.util.Optional<DeliveryView> find(String environmentId, String id) {
+        return jdbc.sql("SELECT " + VIEW_COLUMNS + " FROM deliveries d JOIN events e ON e.id = d.event_id"
+                + " WHERE d.id = ? AND d.environment_id = ?")
+                .params(id, environmentId)
+                .query(DeliveryRepository::view)
+                .optional();
+    }
+
+    public List<Attempt> attempts(String deliveryId) {
+        return jdbc.sql("SELECT attempted_at, status_code, latency_ms, error, response_body FROM delivery_attempts"
+                + " WHERE delivery_id = ? ORDER BY id")
+                .param(deliveryId)
+                .query((rs, i) -> new Attempt(Timestamps.read(rs, "attempted_at"), (Integer) rs.getObject("status_code"),
+                        rs.getLong("latency_ms"), rs.getString("error"), rs.getString("response_body")))
+                .list();
+    }
+
+    /** Sends a delivery again from the start of its schedule, whatever became of it. */
+    public boolean retryNow(String environmentId, String id) {
+        var now = Timestamps.column(Timestamps.now());
+        return jdbc.sql("""
+                UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_owner = NULL, updated_at = ?
+                WHERE id = ? AND environment_id = ?""")
+                .params(now, now, id, environmentId)
+                .update() == 1;
+    }
+
+    /** New deliveries, due at once, for the poller to pick up (replays). */
+    public void insertDue(String environmentId, String subscriptionId, List<String> eventIds) {
+        var now = Timestamps.column(Timestamps.now());
+        List<Object[]> rows = new ArrayList<>();
+        for (String eventId : eventIds) {
+            rows.add(new Object[] {java.util.UUID.randomUUID().toString(), environmentId, eventId, subscriptionId, PENDING,
+                    0, now, now, now});
+        }
+        template.batchUpdate("""
+                INSERT INTO deliveries (id, environment_id, event_id, subscription_id, status, attempts, next_attempt_at,
+                                        created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
+    }
+
+    private static DeliveryView view(ResultSet rs, int row) throws SQLException {
+        return new DeliveryView(rs.getString("id"), rs.getString("event_id"), rs.getString("type"),
+                rs.getString("subscription_id"), rs.getString("status"), rs.getInt("attempts"),
+                Timestamps.read(rs, "next_attempt_at"), (Integer) rs.getObject("last_status_code"), rs.getString("last_error"),
+                Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at"), Timestamps.read(rs, "delivered_at"));
+    }
+
     private static DeliveryJob job(ResultSet rs, int row) throws SQLException {
         return new DeliveryJob(rs.getString("id"), rs.getString("environment_id"), rs.getString("event_id"),
                 rs.getString("type"), rs.getString("source"), rs.getString("envelope"), Timestamps.read(rs, "event_created_at"),
                 rs.getInt("attempts"), rs.getString("subscription_id"), rs.getString("target_url"),
                 rs.getBoolean("is_active"), rs.getString("format"), rs.getString("secret"), rs.getString("previous_secret"),
-                Timestamps.read(rs, "previous_secret_expires_at"));
+                Timestamps.read(rs, "previous_secret_expires_at"), (Integer) rs.getObject("timeout_ms"),
+                RetrySchedules.parse(rs.getString("retry_schedule")), (Integer) rs.getObject("rate_limit"));
     }
 
     static String truncate(String value, int max) {

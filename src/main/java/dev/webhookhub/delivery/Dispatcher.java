@@ -19,14 +19,13 @@ import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 import dev.webhookhub.HubProperties;
-import dev.webhookhub.security.TargetUrlGuard;
 import dev.webhookhub.subscription.SubscriptionRepository;
 
 import jakarta.annotation.PreDestroy;
 
 /**
  * Sends claimed deliveries through the {@code direct:deliver} route, each on its own virtual thread, and turns
- * each outcome into the delivery's next state: delivered, due again later, or dead.
+ * each outcome into the delivery's next state: delivered, due again later, deferred, or dead.
  */
 @Component
 public class Dispatcher {
@@ -36,20 +35,29 @@ public class Dispatcher {
     private final DeliveryRepository deliveries;
     private final SubscriptionRepository subscriptions;
     private final RetrySchedule schedule;
-    private final TargetUrlGuard targetGuard;
+    private final EndpointGuards guards;
+    private final DeliveryBodies bodies;
+    private final DeliveryMetrics metrics;
     private final ProducerTemplate producer;
+    private final long defaultTimeoutMs;
+    private final Duration disableAfter;
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("delivery-", 0).factory());
     /** Bounds the deliveries in flight on this instance; the rest stay in the store until claimed. */
     private final Semaphore inFlight;
 
     public Dispatcher(DeliveryRepository deliveries, SubscriptionRepository subscriptions, RetrySchedule schedule,
-            TargetUrlGuard targetGuard, ProducerTemplate producer, HubProperties properties) {
+            EndpointGuards guards, DeliveryBodies bodies, DeliveryMetrics metrics, ProducerTemplate producer,
+            HubProperties properties) {
         this.deliveries = deliveries;
         this.subscriptions = subscriptions;
         this.schedule = schedule;
-        this.targetGuard = targetGuard;
+        this.guards = guards;
+        this.bodies = bodies;
+        this.metrics = metrics;
         this.producer = producer;
+        this.defaultTimeoutMs = properties.delivery().timeout().toMillis();
+        this.disableAfter = properties.delivery().disableAfter();
         this.inFlight = new Semaphore(properties.delivery().maxInFlight());
     }
 
@@ -104,43 +112,62 @@ public class Dispatcher {
     }
 
     void deliver(DeliveryJob job) {
-        int attempt = job.attempts() + 1;
         if (!job.subscriptionActive()) {
             deliveries.markDead(job.deliveryId(), job.attempts(), null, "webhook is disabled");
+            metrics.outcome("dead");
             return;
         }
-        Optional<String> refusal = targetGuard.refusal(job.targetUrl());
-        if (refusal.isPresent()) {
-            deliveries.recordAttempt(job.deliveryId(), Instant.now(), null, 0, refusal.get(), null);
-            scheduleRetry(job, attempt, null, refusal.get(), null);
+        EndpointGuards.Pass[] pass = new EndpointGuards.Pass[1];
+        Optional<EndpointGuards.Deferral> deferral = guards.admit(job, pass);
+        if (deferral.isPresent()) {
+            deliveries.defer(job.deliveryId(), Instant.now().plus(deferral.get().delay()));
+            metrics.outcome("deferred");
+            log.debug("delivery {} to {} deferred: {}", job.deliveryId(), job.targetUrl(), deferral.get().reason());
             return;
         }
-        Exchange exchange = new DefaultExchange(producer.getCamelContext());
-        exchange.setProperty(WebhookSigner.JOB, job);
-        exchange.setProperty(WebhookSigner.BODY, job.envelope());
-        producer.send("direct:deliver", exchange);
+        long started = System.nanoTime();
+        Exchange exchange = send(job);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
 
+        int attempt = job.attempts() + 1;
         Integer status = exchange.getProperty(AttemptRecorder.STATUS, Integer.class);
         String error = exchange.getProperty(AttemptRecorder.ERROR, String.class);
+        Instant now = Instant.now();
         if (exchange.getException() == null && status != null && status / 100 == 2) {
+            pass[0].succeeded(took);
             deliveries.markDelivered(job.deliveryId(), attempt, status);
-            log.debug("delivered {} ({}) to {} with HTTP {}", job.eventId(), job.eventType(), job.targetUrl(), status);
+            subscriptions.recordOutcome(job.subscriptionId(), true, now);
+            metrics.outcome("delivered");
         } else if (status != null && status == DeliveryOutcome.GONE) {
+            pass[0].neutral();
             subscriptions.disable(job.environmentId(), job.subscriptionId(), "endpoint answered 410 Gone");
             deliveries.markDead(job.deliveryId(), attempt, status, "endpoint answered 410 Gone; webhook disabled");
+            metrics.outcome("gone");
             log.warn("webhook {} disabled: {} answered 410 Gone", job.subscriptionId(), job.targetUrl());
         } else {
+            pass[0].failed(took);
             String retryAfter = exchange.getProperty(AttemptRecorder.RETRY_AFTER, String.class);
             scheduleRetry(job, attempt, status, error == null ? describe(exchange) : error,
-                    DeliveryOutcome.honoursRetryAfter(status) ? retryAfter : null);
+                    DeliveryOutcome.honoursRetryAfter(status) ? retryAfter : null, now);
+            disableIfFailingTooLong(job, now);
         }
     }
 
-    private void scheduleRetry(DeliveryJob job, int attempt, Integer status, String error, String retryAfter) {
-        Instant now = Instant.now();
-        Optional<Duration> delay = schedule.delayAfter(attempt);
+    private Exchange send(DeliveryJob job) {
+        Exchange exchange = new DefaultExchange(producer.getCamelContext());
+        exchange.setProperty(WebhookSigner.JOB, job);
+        exchange.setProperty(WebhookSigner.BODY, bodies.body(job));
+        exchange.setProperty(WebhookSigner.CONTENT_TYPE, bodies.contentType(job));
+        exchange.setProperty(WebhookSigner.TIMEOUT_MS, job.timeoutMs() == null ? defaultTimeoutMs : job.timeoutMs());
+        producer.send("direct:deliver", exchange);
+        return exchange;
+    }
+
+    private void scheduleRetry(DeliveryJob job, int attempt, Integer status, String error, String retryAfter, Instant now) {
+        Optional<Duration> delay = schedule.delayAfter(attempt, job.retrySchedule());
         if (delay.isEmpty()) {
             deliveries.markDead(job.deliveryId(), attempt, status, error);
+            metrics.outcome("dead");
             log.warn("delivery {} of event {} to {} is dead after {} attempts: {}", job.deliveryId(), job.eventId(),
                     job.targetUrl(), attempt, error);
             return;
@@ -149,8 +176,19 @@ public class Dispatcher {
                 .filter(d -> d.compareTo(delay.get()) > 0)
                 .orElse(delay.get());
         deliveries.markForRetry(job.deliveryId(), attempt, now.plus(wait), status, error);
+        metrics.outcome("retrying");
         log.info("delivery {} of event {} to {} failed (attempt {}: {}); next attempt in {}", job.deliveryId(),
                 job.eventId(), job.targetUrl(), attempt, error, wait);
+    }
+
+    private void disableIfFailingTooLong(DeliveryJob job, Instant now) {
+        Instant failingSince = subscriptions.recordOutcome(job.subscriptionId(), false, now);
+        if (failingSince != null && Duration.between(failingSince, now).compareTo(disableAfter) >= 0) {
+            subscriptions.disable(job.environmentId(), job.subscriptionId(),
+                    "failing continuously since " + failingSince + " (hub.delivery.disable-after " + disableAfter + ")");
+            log.warn("webhook {} ({}) disabled: failing continuously since {}", job.subscriptionId(), job.targetUrl(),
+                    failingSince);
+        }
     }
 
     private static String describe(Exchange exchange) {

@@ -21,17 +21,17 @@ public class RetrySchedule {
         this.jitter = properties.delivery().jitter();
     }
 
-    /** @param attemptsMade attempts made so far, including the one that just failed (1 after the first) */
-    public Optional<Duration> delayAfter(int attemptsMade) {
-        if (attemptsMade < 1 || attemptsMade > delays.size()) {
+    /**
+     * @param attemptsMade attempts made so far, including the one that just failed (1 after the first)
+     * @param override     the subscription's own schedule, or null for hub.delivery.retry-schedule
+     */
+    public Optional<Duration> delayAfter(int attemptsMade, List<Duration> override) {
+        List<Duration> schedule = override == null || override.isEmpty() ? delays : override;
+        if (attemptsMade < 1 || attemptsMade > schedule.size()) {
             return Optional.empty();
         }
-        Duration base = delays.get(attemptsMade - 1);
+        Duration base = schedule.get(attemptsMade - 1);
         double factor = 1 + (jitter == 0 ? 0 : ThreadLocalRandom.current().nextDouble(-jitter, jitter));
         return Optional.of(Duration.ofMillis(Math.max(1, Math.round(base.toMillis() * factor))));
-    }
-
-    public int maxAttempts() {
-        return delays.size() + 1;
     }
 }

@@ -22,6 +22,8 @@ public class WebhookSigner implements Processor {
 
     public static final String JOB = "hubDeliveryJob";
     public static final String BODY = "hubDeliveryBody";
+    public static final String CONTENT_TYPE = "hubDeliveryContentType";
+    public static final String TIMEOUT_MS = "hubDeliveryTimeoutMs";
     public static final String ATTEMPT_STARTED = "hubAttemptStartedNanos";
 
     @Override
@@ -36,7 +38,7 @@ public class WebhookSigner implements Processor {
         message.setBody(body);
         message.setHeader(Exchange.HTTP_URI, job.targetUrl());
         message.setHeader(Exchange.HTTP_METHOD, "POST");
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setHeader(Exchange.CONTENT_TYPE, exchange.getProperty(CONTENT_TYPE, String.class));
         message.setHeader("User-Agent", "webhook-hub/1");
         message.setHeader("webhook-id", job.eventId());
         message.setHeader("webhook-timestamp", Long.toString(timestamp));

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -24,10 +25,12 @@ public class EventRepository {
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
+    private final ApplicationEventPublisher publisher;
 
-    public EventRepository(JdbcClient jdbc, JdbcTemplate template) {
+    public EventRepository(JdbcClient jdbc, JdbcTemplate template, ApplicationEventPublisher publisher) {
         this.jdbc = jdbc;
         this.template = template;
+        this.publisher = publisher;
     }
 
     /** Ingest route step: appends the batch's events. */
@@ -39,6 +42,7 @@ public class EventRepository {
         }
         if (!rows.isEmpty()) {
             template.batchUpdate("INSERT INTO events (id, environment_id, source, type, envelope, created_at) VALUES (?, ?, ?, ?, ?, ?)", rows);
+            publisher.publishEvent(new EventsStored(batch.events()));
         }
         return batch;
     }
@@ -74,6 +78,15 @@ public class EventRepository {
         sql.append(" ORDER BY seq DESC FETCH FIRST ? ROWS ONLY");
         params.add(limit);
         return jdbc.sql(sql.toString()).params(params).query(EventRepository::map).list();
+    }
+
+    /** Events of an environment created since {@code since}, oldest first, after {@code afterSeq}. */
+    public List<StoredEvent> since(String environmentId, Instant since, long afterSeq, int limit) {
+        return jdbc.sql("SELECT seq, id, environment_id, source, type, envelope, created_at FROM events"
+                + " WHERE environment_id = ? AND created_at >= ? AND seq > ? ORDER BY seq FETCH FIRST ? ROWS ONLY")
+                .params(environmentId, Timestamps.column(since), afterSeq, limit)
+                .query(EventRepository::map)
+                .list();
     }
 
     private static StoredEvent map(ResultSet rs, int row) throws SQLException {

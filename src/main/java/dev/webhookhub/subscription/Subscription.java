@@ -1,5 +1,6 @@
 package dev.webhookhub.subscription;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -19,6 +20,9 @@ public record Subscription(
         String previousSecret,
         Instant previousSecretExpiresAt,
         String disabledReason,
+        Integer timeoutMs,
+        List<Duration> retrySchedule,
+        Instant failingSince,
         Instant createdAt,
         Instant updatedAt) {
 

@@ -62,6 +62,11 @@ public class SubscriptionController {
         return SubscriptionResponse.of(service.update(tenant.environmentId(), id, request));
     }
 
+    @PostMapping({"/v1/webhooks/{id}/rotate-secret", "/webhook/{id}/rotate-secret"})
+    public SubscriptionResponse rotateSecret(Tenant tenant, @PathVariable String id) {
+        return SubscriptionResponse.of(service.rotateSecret(tenant.environmentId(), id));
+    }
+
     @DeleteMapping({"/v1/webhooks/{id}", "/webhook/{id}"})
     @ResponseStatus(HttpStatus.NO_CONTENT)
     public void delete(Tenant tenant, @PathVariable String id) {

@@ -2,6 +2,7 @@ package dev.webhookhub.subscription;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,7 +21,8 @@ public class SubscriptionRepository {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
     private static final String COLUMNS = "id, environment_id, target_url, is_active, event_types, sources, filter, format,"
-            + " rate_limit, description, secret, previous_secret, previous_secret_expires_at, disabled_reason, created_at, updated_at";
+            + " rate_limit, description, secret, previous_secret, previous_secret_expires_at, disabled_reason, timeout_ms,"
+            + " retry_schedule, failing_since, created_at, updated_at";
 
     private final JdbcClient jdbc;
     private final JsonColumns json;
@@ -31,11 +33,12 @@ public class SubscriptionRepository {
     }
 
     public void insert(Subscription s) {
-        jdbc.sql("INSERT INTO subscriptions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        jdbc.sql("INSERT INTO subscriptions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(s.id(), s.environmentId(), s.targetUrl(), s.active(), write(s.eventTypes()), write(s.sources()),
                         s.filter(), s.format(), s.rateLimit(), s.description(), s.secret(), s.previousSecret(),
-                        Timestamps.column(s.previousSecretExpiresAt()), s.disabledReason(), Timestamps.column(s.createdAt()),
-                        Timestamps.column(s.updatedAt()))
+                        Timestamps.column(s.previousSecretExpiresAt()), s.disabledReason(), s.timeoutMs(),
+                        RetrySchedules.format(s.retrySchedule()), Timestamps.column(s.failingSince()),
+                        Timestamps.column(s.createdAt()), Timestamps.column(s.updatedAt()))
                 .update();
     }
 
@@ -43,12 +46,13 @@ public class SubscriptionRepository {
         jdbc.sql("""
                 UPDATE subscriptions SET target_url = ?, is_active = ?, event_types = ?, sources = ?, filter = ?, format = ?,
                   rate_limit = ?, description = ?, secret = ?, previous_secret = ?, previous_secret_expires_at = ?,
-                  disabled_reason = ?, updated_at = ?
+                  disabled_reason = ?, timeout_ms = ?, retry_schedule = ?, failing_since = ?, updated_at = ?
                 WHERE id = ? AND environment_id = ?""")
                 .params(s.targetUrl(), s.active(), write(s.eventTypes()), write(s.sources()), s.filter(), s.format(),
                         s.rateLimit(), s.description(), s.secret(), s.previousSecret(),
-                        Timestamps.column(s.previousSecretExpiresAt()), s.disabledReason(), Timestamps.column(s.updatedAt()),
-                        s.id(), s.environmentId())
+                        Timestamps.column(s.previousSecretExpiresAt()), s.disabledReason(), s.timeoutMs(),
+                        RetrySchedules.format(s.retrySchedule()), Timestamps.column(s.failingSince()),
+                        Timestamps.column(s.updatedAt()), s.id(), s.environmentId())
                 .update();
     }
 
@@ -83,6 +87,21 @@ public class SubscriptionRepository {
                 .update();
     }
 
+    /**
+     * Tracks continuous failure: the first failure after a success starts the clock, a success stops it.
+     * @return when the endpoint started failing, after this outcome (null when it is healthy)
+     */
+    public Instant recordOutcome(String id, boolean success, Instant now) {
+        if (success) {
+            jdbc.sql("UPDATE subscriptions SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL").param(id).update();
+            return null;
+        }
+        jdbc.sql("UPDATE subscriptions SET failing_since = ? WHERE id = ? AND failing_since IS NULL")
+                .params(Timestamps.column(now), id).update();
+        return jdbc.sql("SELECT failing_since FROM subscriptions WHERE id = ?").param(id)
+                .query((rs, i) -> Timestamps.read(rs, "failing_since")).optional().orElse(null);
+    }
+
     public boolean delete(String environmentId, String id) {
         return jdbc.sql("DELETE FROM subscriptions WHERE id = ? AND environment_id = ?").params(id, environmentId).update() == 1;
     }
@@ -93,7 +112,9 @@ public class SubscriptionRepository {
                 rs.getBoolean("is_active"), read(rs.getString("event_types")), read(rs.getString("sources")),
                 rs.getString("filter"), rs.getString("format"), rateLimit, rs.getString("description"),
                 rs.getString("secret"), rs.getString("previous_secret"), Timestamps.read(rs, "previous_secret_expires_at"),
-                rs.getString("disabled_reason"), Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at"));
+                rs.getString("disabled_reason"), (Integer) rs.getObject("timeout_ms"),
+                RetrySchedules.parse(rs.getString("retry_schedule")), Timestamps.read(rs, "failing_since"),
+                Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at"));
     }
 
     private String write(List<String> values) {

@@ -18,5 +18,7 @@ public record SubscriptionRequest(
         String filter,
         String format,
         @JsonProperty("rate_limit") Integer rateLimit,
-        String description) {
+        String description,
+        @JsonProperty("timeout_seconds") Integer timeoutSeconds,
+        @JsonProperty("retry_schedule") List<String> retrySchedule) {
 }

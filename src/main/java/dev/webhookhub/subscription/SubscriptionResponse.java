@@ -28,13 +28,18 @@ public record SubscriptionResponse(
         String format,
         @JsonProperty("rate_limit") Integer rateLimit,
         String description,
-        @JsonProperty("disabled_reason") String disabledReason) {
+        @JsonProperty("timeout_seconds") Integer timeoutSeconds,
+        @JsonProperty("retry_schedule") List<String> retrySchedule,
+        @JsonProperty("disabled_reason") String disabledReason,
+        @JsonProperty("failing_since") String failingSince) {
 
     static SubscriptionResponse of(Subscription s) {
         return new SubscriptionResponse(s.id(), s.targetUrl(), s.active(), s.environmentId(),
                 s.eventTypes() == null ? List.of() : s.eventTypes(), Timestamps.iso(s.createdAt()),
                 Timestamps.iso(s.updatedAt()), s.secret(), s.sources(), s.filter(),
                 Subscription.FORMAT_NATIVE.equals(s.format()) ? null : s.format(), s.rateLimit(), s.description(),
-                s.disabledReason());
+                s.timeoutMs() == null ? null : s.timeoutMs() / 1000,
+                s.retrySchedule() == null ? null : s.retrySchedule().stream().map(RetrySchedules::human).toList(),
+                s.disabledReason(), Timestamps.iso(s.failingSince()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.webhookhub.subscription;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,10 @@ import dev.webhookhub.store.Timestamps;
 /** Validates and applies subscription changes, always within the caller's environment. */
 @Service
 public class SubscriptionService {
+
+    static final Duration PREVIOUS_SECRET_VALIDITY = Duration.ofHours(24);
+    private static final int MAX_TIMEOUT_SECONDS = 120;
+    private static final Duration MAX_RETRY_DELAY = Duration.ofHours(24);
 
     private final SubscriptionRepository subscriptions;
     private final MappingRegistry mappings;
@@ -40,7 +45,8 @@ public class SubscriptionService {
                 request.isActive() == null || request.isActive(), emptyToNull(request.eventTypes()),
                 emptyToNull(request.sources()), request.filter(),
                 request.format() == null ? Subscription.FORMAT_NATIVE : request.format(), request.rateLimit(),
-                request.description(), Secrets.newSigningSecret(), null, null, null, now, now);
+                request.description(), Secrets.newSigningSecret(), null, null, null, timeoutMs(request.timeoutSeconds()),
+                schedule(request.retrySchedule()), null, now, now);
         validate(subscription);
         subscriptions.insert(subscription);
         return subscription;
@@ -60,10 +66,29 @@ public class SubscriptionService {
                 request.rateLimit() == null ? current.rateLimit() : request.rateLimit(),
                 request.description() == null ? current.description() : request.description(),
                 current.secret(), current.previousSecret(), current.previousSecretExpiresAt(),
-                reactivated ? null : current.disabledReason(), current.createdAt(), Timestamps.now());
+                reactivated ? null : current.disabledReason(),
+                request.timeoutSeconds() == null ? current.timeoutMs() : timeoutMs(request.timeoutSeconds()),
+                request.retrySchedule() == null ? current.retrySchedule() : schedule(request.retrySchedule()),
+                reactivated ? null : current.failingSince(), current.createdAt(), Timestamps.now());
         validate(changed);
         subscriptions.update(changed);
         return changed;
+    }
+
+    /**
+     * A new signing secret; for the next 24 hours deliveries carry a signature with the old one too, so that
+     * receivers can switch over without dropping a delivery.
+     */
+    @Transactional
+    public Subscription rotateSecret(String environmentId, String id) {
+        Subscription s = get(environmentId, id);
+        var now = Timestamps.now();
+        var rotated = new Subscription(s.id(), s.environmentId(), s.targetUrl(), s.active(), s.eventTypes(), s.sources(),
+                s.filter(), s.format(), s.rateLimit(), s.description(), Secrets.newSigningSecret(), s.secret(),
+                now.plus(PREVIOUS_SECRET_VALIDITY), s.disabledReason(), s.timeoutMs(), s.retrySchedule(), s.failingSince(),
+                s.createdAt(), now);
+        subscriptions.update(rotated);
+        return rotated;
     }
 
     public Subscription get(String environmentId, String id) {
@@ -116,6 +141,34 @@ public class SubscriptionService {
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest(e.getMessage());
             }
+        }
+    }
+
+    private static Integer timeoutMs(Integer seconds) {
+        if (seconds == null) {
+            return null;
+        }
+        if (seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
+            throw ApiException.badRequest("timeout_seconds must be between 1 and " + MAX_TIMEOUT_SECONDS);
+        }
+        return seconds * 1000;
+    }
+
+    private static List<Duration> schedule(List<String> entries) {
+        if (entries == null || entries.isEmpty()) {
+            return null;
+        }
+        if (entries.size() > 20) {
+            throw ApiException.badRequest("retry_schedule has at most 20 delays");
+        }
+        try {
+            List<Duration> schedule = RetrySchedules.parse(entries);
+            if (schedule.stream().anyMatch(d -> d.compareTo(MAX_RETRY_DELAY) > 0)) {
+                throw ApiException.badRequest("a retry delay is at most 24h");
+            }
+            return schedule;
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
         }
     }
 

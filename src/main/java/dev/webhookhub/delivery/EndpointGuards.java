@@ -1,0 +1,128 @@
+package dev.webhookhub.delivery;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.stereotype.Component;
+
+import dev.webhookhub.HubProperties;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+
+/**
+ * Keeps one endpoint's trouble its own: per subscription a concurrency cap (bulkhead), its optional rate limit
+ * and a circuit breaker that opens after consecutive failed attempts and lets one probe through when it half-opens.
+ * A delivery that may not go now is deferred, not failed.
+ */
+@Component
+public class EndpointGuards {
+
+    /** Why a delivery waits, and for how long. */
+    public record Deferral(String reason, Duration delay) {
+    }
+
+    /** A delivery that may go: report how it went, exactly once. */
+    public interface Pass {
+        void succeeded(Duration took);
+
+        void failed(Duration took);
+
+        /** The attempt says nothing about the endpoint's health (e.g. 410: the webhook is disabled anyway). */
+        void neutral();
+    }
+
+    private static final Duration BUSY_RETRY = Duration.ofMillis(500);
+
+    private final BulkheadRegistry bulkheads;
+    private final CircuitBreakerRegistry circuits;
+    private final RateLimiterRegistry rateLimiters = RateLimiterRegistry.ofDefaults();
+    private final Duration openFor;
+
+    public EndpointGuards(HubProperties properties) {
+        var delivery = properties.delivery();
+        this.openFor = delivery.circuitOpenFor();
+        this.bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
+                .maxConcurrentCalls(delivery.maxConcurrencyPerEndpoint())
+                .maxWaitDuration(Duration.ZERO)
+                .build());
+        this.circuits = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(delivery.circuitFailureThreshold())
+                .minimumNumberOfCalls(delivery.circuitFailureThreshold())
+                .failureRateThreshold(100)
+                .waitDurationInOpenState(openFor)
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .build());
+    }
+
+    /** @return empty when the delivery may go now (with its pass in {@code pass[0]}), else why it waits */
+    public Optional<Deferral> admit(DeliveryJob job, Pass[] pass) {
+        String endpoint = job.subscriptionId();
+        CircuitBreaker circuit = circuits.circuitBreaker(endpoint);
+        if (!circuit.tryAcquirePermission()) {
+            return Optional.of(new Deferral("circuit open", openFor));
+        }
+        Bulkhead bulkhead = bulkheads.bulkhead(endpoint);
+        if (!bulkhead.tryAcquirePermission()) {
+            circuit.releasePermission();
+            return Optional.of(new Deferral("endpoint busy", BUSY_RETRY));
+        }
+        if (job.rateLimit() != null && !rateLimiter(endpoint, job.rateLimit()).acquirePermission()) {
+            circuit.releasePermission();
+            bulkhead.onComplete();
+            return Optional.of(new Deferral("rate limit", Duration.ofMillis(Math.max(50, 1000 / job.rateLimit()))));
+        }
+        pass[0] = new Pass() {
+            @Override
+            public void succeeded(Duration took) {
+                bulkhead.onComplete();
+                circuit.onSuccess(took.toNanos(), TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public void failed(Duration took) {
+                bulkhead.onComplete();
+                circuit.onError(took.toNanos(), TimeUnit.NANOSECONDS, new IllegalStateException("delivery failed"));
+            }
+
+            @Override
+            public void neutral() {
+                bulkhead.onComplete();
+                circuit.releasePermission();
+            }
+        };
+        return Optional.empty();
+    }
+
+    public long openCircuits() {
+        return circuits.getAllCircuitBreakers().stream()
+                .filter(c -> c.getState() == CircuitBreaker.State.OPEN || c.getState() == CircuitBreaker.State.HALF_OPEN)
+                .count();
+    }
+
+    public String circuitState(String subscriptionId) {
+        return circuits.find(subscriptionId).map(c -> c.getState().name().toLowerCase()).orElse("closed");
+    }
+
+    /** Re-enabling a webhook starts it with a closed circuit. */
+    public void reset(String subscriptionId) {
+        circuits.find(subscriptionId).ifPresent(CircuitBreaker::reset);
+    }
+
+    private RateLimiter rateLimiter(String endpoint, int perSecond) {
+        // the limit is part of the name so that a changed rate_limit takes effect at once
+        return rateLimiters.rateLimiter(endpoint + "@" + perSecond, RateLimiterConfig.custom()
+                .limitForPeriod(perSecond)
+                .limitRefreshPeriod(Duration.ofSeconds(1))
+                .timeoutDuration(Duration.ZERO)
+                .build());
+    }
+}
