@@ -10,6 +10,9 @@ import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.Header;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.util.Timeout;
 import org.springframework.context.annotation.Bean;
@@ -25,6 +28,12 @@ import dev.webhookhub.security.TargetUrlGuard;
  */
 @Configuration
 public class DeliveryCamelConfiguration {
+
+    /**
+     * Carries a webhook's own response timeout from the route to the HTTP client, which takes it off the request
+     * before it is sent: camel-http sets timeouts per component, not per message.
+     */
+    static final String RESPONSE_TIMEOUT_HEADER = "Hub-Response-Timeout-Ms";
 
     @Bean
     CamelContextConfiguration deliveryHttpComponent(HubProperties properties) {
@@ -44,6 +53,17 @@ public class DeliveryCamelConfiguration {
                                 .build())
                         .build());
                 http.setConnectionRequestTimeout(delivery.timeout().toMillis());
+                http.setResponseTimeout(delivery.timeout().toMillis());
+                http.setHttpClientConfigurer(builder -> builder.addRequestInterceptorFirst((request, entity, context) -> {
+                    Header timeout = request.getFirstHeader(RESPONSE_TIMEOUT_HEADER);
+                    if (timeout != null) {
+                        request.removeHeaders(RESPONSE_TIMEOUT_HEADER);
+                        HttpClientContext client = HttpClientContext.castOrCreate(context);
+                        client.setRequestConfig(RequestConfig.copy(client.getRequestConfig())
+                                .setResponseTimeout(Timeout.ofMilliseconds(Long.parseLong(timeout.getValue())))
+                                .build());
+                    }
+                }));
                 http.setFollowRedirects(false);
             }
 

@@ -40,6 +40,7 @@ public class WebhookSigner implements Processor {
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, exchange.getProperty(CONTENT_TYPE, String.class));
         message.setHeader("User-Agent", "webhook-hub/1");
+        message.setHeader(DeliveryCamelConfiguration.RESPONSE_TIMEOUT_HEADER, exchange.getProperty(TIMEOUT_MS, Long.class));
         message.setHeader("webhook-id", job.eventId());
         message.setHeader("webhook-timestamp", Long.toString(timestamp));
         message.setHeader("webhook-signature", signatures(job, timestamp, body, Instant.now()));

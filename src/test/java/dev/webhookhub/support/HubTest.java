@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -27,8 +28,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
         "hub.delivery.jitter=0",
         "hub.delivery.poll-interval=100ms",
         "hub.delivery.timeout=2s",
-        "hub.delivery.redelivery.delay=20"})
+        "hub.delivery.redelivery.delay=20",
+        "hub.delivery.circuit-open-for=2s"})
 @CamelSpringBootTest
+@AutoConfigureObservability
 public abstract class HubTest {
 
     public static final String API_KEY = "cly_test";

@@ -46,9 +46,21 @@ public final class TestReceiver implements AutoCloseable {
         }
     }
 
-    public record Reply(int status, Duration delay, Map<String, String> headers) {
+    public record Reply(int status, Duration delay, Map<String, String> headers, String body) {
+        public Reply(int status, Duration delay, Map<String, String> headers) {
+            this(status, delay, headers, null);
+        }
+
         public static Reply status(int status) {
             return new Reply(status, Duration.ZERO, Map.of());
+        }
+
+        public static Reply slow(int status, Duration delay) {
+            return new Reply(status, delay, Map.of());
+        }
+
+        public Reply withBody(String text) {
+            return new Reply(status, delay, headers, text);
         }
     }
 
@@ -56,6 +68,8 @@ public final class TestReceiver implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Deque<Reply> script = new ConcurrentLinkedDeque<>();
     private volatile Reply defaultReply = Reply.status(204);
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     private TestReceiver(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
@@ -99,7 +113,21 @@ public final class TestReceiver implements AutoCloseable {
         return received.stream().filter(filter).toList();
     }
 
+    /** The most requests this receiver was answering at the same time. */
+    public int maxConcurrent() {
+        return maxInFlight.get();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        try {
+            answer(exchange);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readAllBytes();
@@ -116,7 +144,8 @@ public final class TestReceiver implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
-        byte[] answer = ("{\"status\":" + reply.status() + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] answer = (reply.body() != null ? reply.body() : "{\"status\":" + reply.status() + "}")
+                .getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(reply.status(), reply.status() == 204 ? -1 : answer.length);
         if (reply.status() != 204) {
             try (OutputStream out = exchange.getResponseBody()) {
