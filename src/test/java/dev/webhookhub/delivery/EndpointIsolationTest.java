@@ -1,0 +1,92 @@
+package dev.webhookhub.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.webhookhub.support.HubClient;
+import dev.webhookhub.support.HubTest;
+import dev.webhookhub.support.TestReceiver;
+import dev.webhookhub.support.TestReceiver.Reply;
+
+/** One endpoint's trouble stays its own: concurrency cap, rate limit, circuit breaker. */
+class EndpointIsolationTest extends HubTest {
+
+    private static final List<String> FAILED = List.of("connection.sync_failed");
+
+    @Test
+    void aHangingEndpointHoldsOnlyItsOwnSlotsWhileAHealthyOneGetsEverything() throws Exception {
+        HubClient env = newEnvironment();
+        try (var hanging = TestReceiver.start().byDefault(Reply.slow(204, Duration.ofSeconds(30)));
+                var healthy = TestReceiver.start()) {
+            subscribe(env, hanging.url("/hang"), FAILED);
+            subscribe(env, healthy.url("/ok"), FAILED);
+
+            long started = System.nanoTime();
+            for (int i = 0; i < 40; i++) {
+                ingest(env, "configly", syncFailed("hang-" + i));
+            }
+            awaitReceived(healthy, 40);
+            Duration healthyTook = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(healthyTook).as("the healthy endpoint does not wait for the hanging one (timeout 2 s)")
+                    .isLessThan(Duration.ofSeconds(10));
+            assertThat(hanging.maxConcurrent()).as("hub.delivery.max-concurrency-per-endpoint").isBetween(1, 10);
+        }
+    }
+
+    @Test
+    void aRateLimitSpreadsDeliveriesOut() throws Exception {
+        HubClient env = newEnvironment();
+        try (var receiver = TestReceiver.start()) {
+            env.post("/v1/webhooks", HubClient.json(Map.of("url", receiver.url("/limited"), "events", FAILED, "rate_limit", 5)));
+            var batch = new StringBuilder("[");
+            for (int i = 0; i < 20; i++) {
+                batch.append(i == 0 ? "" : ",").append(syncFailed("rate-" + i));
+            }
+            assertThat(env.post("/v1/ingest/configly/batch", batch + "]").status()).isEqualTo(202);
+
+            var received = awaitReceived(receiver, 20);
+            Duration spread = Duration.ofNanos(received.get(19).receivedAtNanos() - received.get(0).receivedAtNanos());
+            assertThat(spread).as("20 deliveries at 5 per second").isGreaterThanOrEqualTo(Duration.ofMillis(2500));
+            await().atMost(Duration.ofSeconds(5)).until(() -> count("deliveries d JOIN subscriptions s ON s.id = d.subscription_id"
+                    + " WHERE s.target_url = '" + receiver.url("/limited") + "' AND d.status = 'delivered' AND d.attempts = 1") == 20);
+        }
+    }
+
+    @Test
+    void theCircuitOpensAfterConsecutiveFailuresAndAProbeClosesIt() throws Exception {
+        HubClient env = newEnvironment();
+        try (var receiver = TestReceiver.start().byDefault(Reply.status(500))) {
+            var webhook = env.post("/v1/webhooks", HubClient.json(Map.of("url", receiver.url("/flaky"), "events", FAILED,
+                    "retry_schedule", List.of("10s")))).json();
+            String webhookId = (String) webhook.get("id");
+            for (int i = 0; i < 5; i++) {
+                ingest(env, "configly", syncFailed("cb-" + i));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> "open".equals(env.get("/v1/webhooks/" + webhookId + "/deliveries").json().get("circuit")));
+            int seen = receiver.received().size();
+            assertThat(seen).as("5 failed attempts of 3 tries each").isEqualTo(15);
+
+            String waiting = ingest(env, "configly", syncFailed("cb-waiting")).get(0);
+            Thread.sleep(500);
+            assertThat(receiver.received()).as("nothing is sent while the circuit is open").hasSize(seen);
+            long attempts = jdbc.sql("SELECT attempts FROM deliveries WHERE event_id = ?").param(waiting).query(Long.class).single();
+            assertThat(attempts).as("a deferred delivery does not use up a retry").isZero();
+
+            receiver.byDefault(Reply.status(204));
+            await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(
+                    jdbc.sql("SELECT status FROM deliveries WHERE event_id = ?").param(waiting).query(String.class).single()));
+            assertThat(env.get("/v1/webhooks/" + webhookId + "/deliveries").json().get("circuit")).isEqualTo("closed");
+        }
+    }
+
+    private static String syncFailed(String run) {
+        return "{\"kind\":\"sync_run\",\"connection\":\"c\",\"run\":{\"id\":\"" + run + "\",\"status\":\"failed\",\"error\":\"e\"}}";
+    }
+}
