@@ -19,6 +19,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.webhookhub.support.HubClient;
 import dev.webhookhub.support.HubTest;
+import dev.webhookhub.support.TestPostgres;
 import dev.webhookhub.support.TestReceiver;
 
 /** What the hub acknowledged survives a full restart: a delivery whose endpoint was down arrives after it. */
@@ -27,11 +28,13 @@ class DurabilityTest {
     @Test
     void aDeliveryWhoseEndpointIsDownSurvivesARestart() throws Exception {
         Path dataDir = Files.createTempDirectory("hub-durability");
+        String database = TestPostgres.requested() ? TestPostgres.newDatabase()
+                : "jdbc:h2:file:" + dataDir.resolve("hub").toAbsolutePath();
         int downPort = freePort();
         String eventId;
         String secret;
 
-        try (ConfigurableApplicationContext first = startHub(dataDir)) {
+        try (ConfigurableApplicationContext first = startHub(dataDir, database)) {
             HubClient hub = new HubClient(port(first), HubTest.API_KEY);
             var subscription = hub.post("/v1/webhooks", HubClient.json(Map.of("url", "http://127.0.0.1:" + downPort + "/hook",
                     "events", List.of("connection.sync_failed"))));
@@ -49,7 +52,7 @@ class DurabilityTest {
         }
 
         try (var receiver = TestReceiver.startOn(downPort);
-                ConfigurableApplicationContext second = startHub(dataDir)) {
+                ConfigurableApplicationContext second = startHub(dataDir, database)) {
             JdbcClient jdbc = second.getBean(JdbcClient.class);
             await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.received().isEmpty());
             var delivery = receiver.received().get(0);
@@ -60,10 +63,11 @@ class DurabilityTest {
         }
     }
 
-    private static ConfigurableApplicationContext startHub(Path dataDir) {
+    private static ConfigurableApplicationContext startHub(Path dataDir, String database) {
         return new SpringApplicationBuilder(HubApplication.class).run(
                 "--server.port=0",
-                "--spring.datasource.url=jdbc:h2:file:" + dataDir.resolve("hub").toAbsolutePath(),
+                "--spring.datasource.url=" + database,
+                "--spring.datasource.username=" + (TestPostgres.requested() ? "postgres" : "sa"),
                 "--hub.data-dir=" + dataDir,
                 "--hub.bootstrap-api-key=" + HubTest.API_KEY,
                 "--hub.admin-token=" + HubTest.ADMIN_TOKEN,

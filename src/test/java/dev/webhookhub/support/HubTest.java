@@ -12,6 +12,8 @@ import org.springframework.boot.test.autoconfigure.actuate.observability.AutoCon
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A whole hub on a random port with its own in-memory H2, the shipped routes/ and mappings/, a compressed
@@ -36,6 +38,17 @@ public abstract class HubTest {
 
     public static final String API_KEY = "cly_test";
     public static final String ADMIN_TOKEN = "adm_test";
+
+    /** With -Dhub.test.db=postgres, every hub of the suite runs on its own database in a real PostgreSQL. */
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        if (TestPostgres.requested()) {
+            String url = TestPostgres.newDatabase();
+            registry.add("spring.datasource.url", () -> url);
+            registry.add("spring.datasource.username", () -> "postgres");
+            registry.add("spring.datasource.password", () -> "");
+        }
+    }
 
     @LocalServerPort
     protected int port;
