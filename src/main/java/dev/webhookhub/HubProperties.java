@@ -16,7 +16,15 @@ public record HubProperties(
         Ingest ingest,
         Mappings mappings,
         Delivery delivery,
+        Inbound inbound,
         String queue) {
+
+    /** Non-HTTP inbound channels (routes/outbox.yaml). */
+    public record Inbound(String environment, Outbox outbox) {
+    }
+
+    public record Outbox(boolean enabled, int batchSize, long pollDelayMs) {
+    }
 
     public record Ingest(DataSize maxBytes, Duration idempotencyRetention) {
     }
