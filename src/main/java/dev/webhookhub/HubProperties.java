@@ -20,7 +20,10 @@ public record HubProperties(
         String queue) {
 
     /** Non-HTTP inbound channels (routes/outbox.yaml). */
-    public record Inbound(String environment, Outbox outbox) {
+    public record Inbound(String environment, Outbox outbox, KafkaInbound kafka) {
+    }
+
+    public record KafkaInbound(boolean enabled, String topicPrefix, String deadLetterTopic) {
     }
 
     public record Outbox(boolean enabled, int batchSize, long pollDelayMs) {

@@ -3,8 +3,12 @@ package dev.webhookhub.ingest;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -16,7 +20,7 @@ import dev.webhookhub.mapping.MappingException;
 import dev.webhookhub.security.EnvironmentRepository;
 
 /**
- * Turns what the non-HTTP inbound routes read (an outbox row) into the same IngestBatch that HTTP ingest sends to
+ * Turns what the non-HTTP inbound routes read (an outbox row, a Kafka record) into the same IngestBatch that HTTP ingest sends to
  * {@code direct:ingest}. Rows are ingested into the environment named by {@code hub.inbound.environment}, with the
  * row id as idempotency key, so a row read twice makes its events once.
  */
@@ -25,6 +29,7 @@ public class InboundChannels {
 
     public static final String OUTBOX_ROW_ID = "outboxRowId";
     public static final String ERROR = "inboundError";
+    static final String RAW = "inboundRaw";
 
     private final EnvironmentRepository environments;
     private final ObjectMapper json;
@@ -47,6 +52,41 @@ public class InboundChannels {
         } catch (RuntimeException e) {
             exchange.setProperty(ERROR, abbreviate(e.getMessage()));
             throw e;
+        }
+    }
+
+    /**
+     * A Kafka record of topic {@code <prefix><source>}. Its topic, partition and offset are its idempotency key:
+     * a record read again after a crash (offset not yet committed) makes its events once.
+     */
+    public IngestBatch fromKafkaRecord(@Header("hubSource") String source, @Header(KafkaConstants.TOPIC) String topic,
+            @Header(KafkaConstants.PARTITION) Integer partition, @Header(KafkaConstants.OFFSET) Long offset,
+            @Body String payload, Exchange exchange) {
+        exchange.setProperty(RAW, payload);
+        try {
+            return IngestBatch.of(environmentId(), source, List.of(parse(payload)),
+                    "kafka:" + topic + ":" + partition + ":" + offset);
+        } catch (RuntimeException e) {
+            exchange.setProperty(ERROR, abbreviate(e.getMessage()));
+            throw e;
+        }
+    }
+
+    /** The record as it came, with the reason it was set aside, for the dead-letter topic. */
+    public void toDeadLetter(Exchange exchange) {
+        var message = exchange.getMessage();
+        message.setBody(exchange.getProperty(RAW, String.class));
+        message.setHeader("hub-error", exchange.getProperty(ERROR, String.class));
+        message.setHeader("hub-source", message.getHeader("hubSource"));
+        message.setHeader("hub-original-topic", message.getHeader(KafkaConstants.TOPIC));
+        message.setHeader("hub-original-offset", String.valueOf(message.getHeader(KafkaConstants.OFFSET)));
+        message.removeHeader("hubSource");
+    }
+
+    /** After the record's events are stored (or it went to the dead-letter topic): commit its offset. */
+    public void commitKafkaOffset(@Header(KafkaConstants.MANUAL_COMMIT) KafkaManualCommit commit) {
+        if (commit != null) {
+            commit.commit();
         }
     }
 

@@ -1,0 +1,21 @@
+package dev.webhookhub.support;
+
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/** One real Kafka broker (KRaft, no ZooKeeper) per test JVM, on loopback, started on first use. */
+public final class TestKafka {
+
+    private static EmbeddedKafkaKraftBroker broker;
+
+    private TestKafka() {
+    }
+
+    public static synchronized String bootstrapServers() {
+        if (broker == null) {
+            broker = new EmbeddedKafkaKraftBroker(1, 2);
+            broker.afterPropertiesSet();
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy));
+        }
+        return broker.getBrokersAsString();
+    }
+}
