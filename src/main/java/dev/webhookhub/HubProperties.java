@@ -17,9 +17,18 @@ public record HubProperties(
         Mappings mappings,
         Delivery delivery,
         Inbound inbound,
+        Kafka kafka,
         String queue) {
 
-    /** Non-HTTP inbound channels (routes/outbox.yaml). */
+    /** Kafka connection and, in Kafka mode, the topic normalized events go through. */
+    public record Kafka(String bootstrapServers, String eventsTopic, Duration visibilityTimeout) {
+    }
+
+    public boolean kafkaQueue() {
+        return "kafka".equals(queue);
+    }
+
+    /** Non-HTTP inbound channels (routes/outbox.yaml, routes/kafka-inbound.yaml). */
     public record Inbound(String environment, Outbox outbox, KafkaInbound kafka) {
     }
 

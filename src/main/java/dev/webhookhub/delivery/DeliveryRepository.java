@@ -76,12 +76,13 @@ public class DeliveryRepository {
         List<Object[]> rows = new ArrayList<>();
         for (NewDelivery d : batch.deliveries()) {
             rows.add(new Object[] {d.id(), batch.environmentId(), d.eventId(), d.subscriptionId(), PENDING, 0, leaseEnd,
-                    instanceId, created, created});
+                    instanceId, created, created, d.id()});
         }
+        // a delivery routed twice (an event read again from Kafka) is stored once
         template.batchUpdate("""
                 INSERT INTO deliveries (id, environment_id, event_id, subscription_id, status, attempts, next_attempt_at,
                                         lease_owner, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
+                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE id = ?)""", rows);
         events.publishEvent(new DeliveriesScheduled(batch.deliveries().stream().map(NewDelivery::id).toList()));
         return batch;
     }

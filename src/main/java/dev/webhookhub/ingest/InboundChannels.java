@@ -8,7 +8,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -81,13 +80,6 @@ public class InboundChannels {
         message.setHeader("hub-original-topic", message.getHeader(KafkaConstants.TOPIC));
         message.setHeader("hub-original-offset", String.valueOf(message.getHeader(KafkaConstants.OFFSET)));
         message.removeHeader("hubSource");
-    }
-
-    /** After the record's events are stored (or it went to the dead-letter topic): commit its offset. */
-    public void commitKafkaOffset(@Header(KafkaConstants.MANUAL_COMMIT) KafkaManualCommit commit) {
-        if (commit != null) {
-            commit.commit();
-        }
     }
 
     /** For the doCatch of the inbound routes: why the row or message was set aside. */

@@ -1,5 +1,6 @@
 package dev.webhookhub.routing;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -44,10 +45,15 @@ public class SubscriptionRouter {
             }
             for (Subscription subscription : candidates) {
                 if (subscription.wants(event.source(), event.type()) && filters.accepts(subscription, event.envelope())) {
-                    deliveries.add(new NewDelivery(UUID.randomUUID().toString(), event.id(), subscription.id()));
+                    deliveries.add(new NewDelivery(deliveryId(event.id(), subscription.id()), event.id(), subscription.id()));
                 }
             }
         }
         return batch.withDeliveries(deliveries);
+    }
+
+    /** One id per event and subscription, so that routing an event twice (a re-read Kafka record) stores it once. */
+    static String deliveryId(String eventId, String subscriptionId) {
+        return UUID.nameUUIDFromBytes((eventId + "|" + subscriptionId).getBytes(StandardCharsets.UTF_8)).toString();
     }
 }

@@ -1,0 +1,101 @@
+package dev.webhookhub.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+import dev.webhookhub.support.HubClient;
+import dev.webhookhub.support.HubTest;
+import dev.webhookhub.support.TestKafka;
+import dev.webhookhub.support.TestReceiver;
+
+/**
+ * hub.queue=kafka against a real broker: ingest appends events to the events topic, the dispatcher group routes
+ * them; a dispatcher stopped mid-stream loses nothing, and a record read twice makes one delivery.
+ */
+@TestPropertySource(properties = {"hub.queue=kafka", "hub.kafka.events-topic=hub.events.kafka-mode-test"})
+class KafkaModeTest extends HubTest {
+
+    @DynamicPropertySource
+    static void kafka(DynamicPropertyRegistry registry) {
+        registry.add("hub.kafka.bootstrap-servers", TestKafka::bootstrapServers);
+    }
+
+    @Autowired
+    CamelContext camel;
+
+    @Autowired
+    ProducerTemplate producer;
+
+    @Test
+    void eventsGoThroughTheTopicAndARestartedDispatcherLosesNothing() throws Exception {
+        HubClient env = newEnvironment();
+        try (var receiver = TestReceiver.start()) {
+            subscribe(env, receiver.url("/kafka-mode"), List.of("connection.sync_failed"));
+            List<String> first = ingestMany(env, "first", 20);
+            awaitReceived(receiver, 20);
+
+            camel.getRouteController().stopRoute("event-queue");
+            List<String> second = ingestMany(env, "second", 30);
+            Thread.sleep(500);
+            assertThat(receiver.received()).as("nothing is routed while the dispatcher is stopped").hasSize(20);
+            camel.getRouteController().startRoute("event-queue");
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() >= 50);
+            Thread.sleep(300);
+
+            Map<String, Long> perEvent = receiver.received().stream()
+                    .collect(Collectors.groupingBy(r -> r.header("webhook-id"), Collectors.counting()));
+            List<String> all = new ArrayList<>(first);
+            all.addAll(second);
+            assertThat(perEvent.keySet()).containsExactlyInAnyOrderElementsOf(all);
+            assertThat(perEvent.values()).containsOnly(1L);
+        }
+    }
+
+    @Test
+    void aRecordRoutedTwiceStoresOneDelivery() throws Exception {
+        HubClient env = newEnvironment();
+        try (var receiver = TestReceiver.start()) {
+            subscribe(env, receiver.url("/twice"), List.of("connection.sync_failed"));
+            String eventId = ingestMany(env, "twice", 1).get(0);
+            awaitReceived(receiver, 1);
+            String record = jdbc.sql("SELECT environment_id, source, type, envelope FROM events WHERE id = ?")
+                    .param(eventId)
+                    .query((rs, i) -> "{\"environmentId\":\"" + rs.getString(1) + "\",\"id\":\"" + eventId + "\",\"source\":\""
+                            + rs.getString(2) + "\",\"type\":\"" + rs.getString(3) + "\",\"createdAt\":\"2026-01-01T00:00:00.000Z\","
+                            + "\"envelope\":" + rs.getString(4) + "}")
+                    .single();
+
+            producer.sendBody("direct:route-queued-event", record);
+            Thread.sleep(300);
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM deliveries WHERE event_id = ?").param(eventId).query(Long.class).single())
+                    .isEqualTo(1);
+            assertThat(receiver.received()).hasSize(1);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> ingestMany(HubClient env, String run, int count) {
+        var batch = new StringBuilder("[");
+        for (int i = 0; i < count; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"kind\":\"sync_run\",\"connection\":\"c\",\"run\":{\"id\":\"")
+                    .append(run).append(i).append("\",\"status\":\"failed\",\"error\":\"e\"}}");
+        }
+        var response = env.post("/v1/ingest/configly/batch", batch + "]");
+        assertThat(response.status()).as(response.body()).isEqualTo(202);
+        return (List<String>) response.json().get("event_ids");
+    }
+}
