@@ -13,10 +13,14 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
+import com.zaxxer.hikari.HikariDataSource;
+
+import dev.webhookhub.HubApplication;
 import dev.webhookhub.support.HubClient;
 import dev.webhookhub.support.HubTest;
 import dev.webhookhub.support.TestKafka;
@@ -39,6 +43,9 @@ class KafkaModeTest extends HubTest {
 
     @Autowired
     ProducerTemplate producer;
+
+    @Autowired
+    HikariDataSource dataSource;
 
     @Test
     void eventsGoThroughTheTopicAndARestartedDispatcherLosesNothing() throws Exception {
@@ -84,6 +91,36 @@ class KafkaModeTest extends HubTest {
             assertThat(jdbc.sql("SELECT COUNT(*) FROM deliveries WHERE event_id = ?").param(eventId).query(Long.class).single())
                     .isEqualTo(1);
             assertThat(receiver.received()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aSecondDispatcherJoiningAndLeavingTheGroupLosesNothing() throws Exception {
+        HubClient env = newEnvironment();
+        try (var receiver = TestReceiver.start()) {
+            subscribe(env, receiver.url("/rebalance"), List.of("connection.sync_failed"));
+            List<String> all = new ArrayList<>(ingestMany(env, "before", 50));
+            try (var second = new SpringApplicationBuilder(HubApplication.class).run(
+                    "--server.port=0",
+                    "--spring.datasource.url=" + dataSource.getJdbcUrl(),
+                    "--spring.datasource.username=" + dataSource.getUsername(),
+                    "--spring.datasource.password=" + (dataSource.getPassword() == null ? "" : dataSource.getPassword()),
+                    "--hub.data-dir=target/test-data/kafka-second",
+                    "--hub.admin-token=" + ADMIN_TOKEN,
+                    "--hub.queue=kafka",
+                    "--hub.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
+                    "--hub.kafka.events-topic=hub.events.kafka-mode-test",
+                    "--hub.delivery.allow-private-targets=true",
+                    "--hub.delivery.poll-interval=100ms")) {
+                all.addAll(ingestMany(env, "joined", 50));
+                await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() >= 100);
+            }
+            all.addAll(ingestMany(env, "left", 50));
+            await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().stream()
+                    .map(r -> r.header("webhook-id")).collect(Collectors.toSet()).containsAll(all));
+            long duplicates = receiver.received().size() - all.size();
+            System.out.printf("kafka rebalance: %d events delivered, %d duplicates%n", all.size(), duplicates);
+            assertThat(duplicates).isBetween(0L, 10L);
         }
     }
 
