@@ -25,7 +25,6 @@ public class EventController {
 
     private static final TypeReference<Map<String, Object>> ENVELOPE = new TypeReference<>() {
     };
-    private static final int MAX_PAGE = 200;
 
     private final EventRepository events;
     private final JsonColumns json;
@@ -39,9 +38,7 @@ public class EventController {
     public Map<String, Object> list(Tenant tenant, @RequestParam(required = false) String type,
             @RequestParam(required = false) String source, @RequestParam(required = false) String since,
             @RequestParam(required = false) Long cursor, @RequestParam(defaultValue = "50") int limit) {
-        if (limit < 1 || limit > MAX_PAGE) {
-            throw ApiException.badRequest("limit must be between 1 and " + MAX_PAGE);
-        }
+        Pages.checkedLimit(limit);
         Instant from = null;
         if (since != null) {
             try {
@@ -51,12 +48,7 @@ public class EventController {
             }
         }
         List<StoredEvent> page = events.page(tenant.environmentId(), type, source, from, cursor, limit + 1);
-        boolean more = page.size() > limit;
-        List<StoredEvent> shown = more ? page.subList(0, limit) : page;
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("data", shown.stream().map(this::view).toList());
-        body.put("next_cursor", more ? shown.getLast().seq() : null);
-        return body;
+        return Pages.of(page, limit, this::view, StoredEvent::seq);
     }
 
     @GetMapping("/v1/events/{id}")

@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.webhookhub.api.ApiException;
+import dev.webhookhub.api.Pages;
 import dev.webhookhub.delivery.DeliveryRepository.Attempt;
 import dev.webhookhub.delivery.DeliveryRepository.DeliveryView;
 import dev.webhookhub.security.Tenant;
@@ -29,7 +30,6 @@ public class DeliveryController {
 
     private static final Set<String> STATUSES = Set.of(DeliveryRepository.PENDING, DeliveryRepository.DELIVERED,
             DeliveryRepository.FAILED, DeliveryRepository.DEAD);
-    private static final int MAX_PAGE = 200;
 
     private final DeliveryRepository deliveries;
     private final SubscriptionService subscriptions;
@@ -110,16 +110,9 @@ public class DeliveryController {
         if (status != null && !STATUSES.contains(status)) {
             throw ApiException.badRequest("status must be one of " + STATUSES.stream().sorted().toList());
         }
-        if (limit < 1 || limit > MAX_PAGE) {
-            throw ApiException.badRequest("limit must be between 1 and " + MAX_PAGE);
-        }
-        List<DeliveryView> rows = deliveries.page(tenant.environmentId(), subscriptionId, status, cursor, limit + 1);
-        boolean more = rows.size() > limit;
-        List<DeliveryView> shown = more ? rows.subList(0, limit) : rows;
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("data", shown.stream().map(DeliveryController::view).toList());
-        body.put("next_cursor", more ? shown.getLast().id() : null);
-        return body;
+        List<DeliveryView> rows = deliveries.page(tenant.environmentId(), subscriptionId, status, cursor,
+                Pages.checkedLimit(limit) + 1);
+        return Pages.of(rows, limit, DeliveryController::view, DeliveryView::id);
     }
 
     private static Map<String, Object> view(DeliveryView d) {

@@ -41,6 +41,7 @@ public class Dispatcher {
     private final ProducerTemplate producer;
     private final long defaultTimeoutMs;
     private final Duration disableAfter;
+    private final int claimBatch;
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("delivery-", 0).factory());
     /** Bounds the deliveries in flight on this instance; the rest stay in the store until claimed. */
@@ -58,6 +59,7 @@ public class Dispatcher {
         this.producer = producer;
         this.defaultTimeoutMs = properties.delivery().timeout().toMillis();
         this.disableAfter = properties.delivery().disableAfter();
+        this.claimBatch = properties.delivery().claimBatch();
         this.inFlight = new Semaphore(properties.delivery().maxInFlight());
     }
 
@@ -88,7 +90,7 @@ public class Dispatcher {
         if (room == 0) {
             return 0;
         }
-        List<String> claimed = deliveries.claimDue(room);
+        List<String> claimed = deliveries.claimDue(Math.min(room, claimBatch));
         if (claimed.isEmpty()) {
             return 0;
         }

@@ -1,6 +1,5 @@
 package dev.webhookhub.delivery;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,19 +76,7 @@ public class WebhookTester {
 
     private NormalizedEvent mapped(Subscription webhook, String source, Map<String, Object> raw) {
         var mapping = mappings.source(source).orElseThrow();
-        Map<String, Object> scratch = new HashMap<>();
-        MappingState nothingStored = new MappingState() {
-            @Override
-            public Object load(String key) {
-                return scratch.get(key);
-            }
-
-            @Override
-            public void save(String key, Object value) {
-                scratch.put(key, value);
-            }
-        };
-        return normalizer.normalize(mapping, raw, webhook.environmentId(), nothingStored).getFirst();
+        return normalizer.normalize(mapping, raw, webhook.environmentId(), MappingState.inMemory()).getFirst();
     }
 
     private boolean isFor(Subscription webhook, String source) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.RuntimeCamelException;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -35,6 +36,7 @@ import jakarta.servlet.http.HttpServletRequest;
 public class IngestController {
 
     private static final String JSON_TYPES = "application/*+json";
+    private static final int RACE_RETRIES = 3;
 
     private final ProducerTemplate producer;
     private final RawEventNormalizer normalizer;
@@ -81,12 +83,19 @@ public class IngestController {
         return Map.of("events", events.stream().map(NormalizedEvent::envelope).toList());
     }
 
+    /**
+     * A request that raced another one for the same key (Idempotency-Key, dedupKey, or a mapping state key seen
+     * for the first time) loses on a primary key or a lock; run again, it finds what the winner committed.
+     */
     private IngestBatch ingest(IngestBatch batch) {
-        try {
-            return send(batch);
-        } catch (DuplicateKeyException raced) {
-            // another request with the same key committed first: this one now finds and replays it
-            return send(batch);
+        for (int attempt = 1;; attempt++) {
+            try {
+                return send(batch);
+            } catch (DuplicateKeyException | ConcurrencyFailureException raced) {
+                if (attempt == RACE_RETRIES) {
+                    throw raced;
+                }
+            }
         }
     }
 

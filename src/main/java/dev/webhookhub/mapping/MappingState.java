@@ -23,4 +23,20 @@ public interface MappingState {
             }
         };
     }
+
+    /** State that lives only as long as this object: test events, golden samples. */
+    static MappingState inMemory() {
+        var values = new java.util.HashMap<String, Object>();
+        return new MappingState() {
+            @Override
+            public Object load(String key) {
+                return values.get(key);
+            }
+
+            @Override
+            public void save(String key, Object value) {
+                values.put(key, value);
+            }
+        };
+    }
 }

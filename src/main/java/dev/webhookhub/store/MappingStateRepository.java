@@ -57,12 +57,19 @@ public class MappingStateRepository {
             if (seen.containsKey(key)) {
                 return seen.get(key);
             }
-            Object value = jdbc.sql("SELECT state_value FROM mapping_state WHERE environment_id = ? AND source = ? AND state_key = ?" + lock)
+            var row = jdbc.sql("SELECT state_value FROM mapping_state WHERE environment_id = ? AND source = ? AND state_key = ?" + lock)
                     .params(environmentId, source, key)
                     .query(String.class)
-                    .optional()
-                    .map(text -> json.read(text, VALUE))
-                    .orElse(null);
+                    .optional();
+            if (row.isEmpty() && writable) {
+                // claim the key now, not at save: the new row stays locked until this transaction ends, so a
+                // concurrent first event for the key fails on the primary key (and is retried) instead of
+                // reading "no previous state" as well
+                jdbc.sql("INSERT INTO mapping_state (environment_id, source, state_key, state_value, updated_at) VALUES (?, ?, ?, 'null', ?)")
+                        .params(environmentId, source, key, Timestamps.column(Timestamps.now()))
+                        .update();
+            }
+            Object value = row.map(text -> json.read(text, VALUE)).orElse(null);
             seen.put(key, value);
             return value;
         }

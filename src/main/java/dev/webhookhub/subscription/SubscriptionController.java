@@ -1,6 +1,5 @@
 package dev.webhookhub.subscription;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,14 +15,12 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.webhookhub.api.ApiException;
+import dev.webhookhub.api.Pages;
 import dev.webhookhub.security.Tenant;
 
 /** {@code /v1/webhooks}, and {@code /webhook} as the seed 001 documents it. */
 @RestController
 public class SubscriptionController {
-
-    private static final int MAX_PAGE = 200;
 
     private final SubscriptionService service;
 
@@ -40,16 +37,8 @@ public class SubscriptionController {
     @GetMapping({"/v1/webhooks", "/webhook"})
     public Map<String, Object> list(Tenant tenant, @RequestParam(required = false) String cursor,
             @RequestParam(defaultValue = "50") int limit) {
-        if (limit < 1 || limit > MAX_PAGE) {
-            throw ApiException.badRequest("limit must be between 1 and " + MAX_PAGE);
-        }
-        List<Subscription> page = service.page(tenant.environmentId(), cursor, limit + 1);
-        boolean more = page.size() > limit;
-        List<Subscription> shown = more ? page.subList(0, limit) : page;
-        Map<String, Object> body = new HashMap<>();
-        body.put("data", shown.stream().map(SubscriptionResponse::of).toList());
-        body.put("next_cursor", more ? shown.getLast().id() : null);
-        return body;
+        List<Subscription> page = service.page(tenant.environmentId(), cursor, Pages.checkedLimit(limit) + 1);
+        return Pages.of(page, limit, SubscriptionResponse::of, Subscription::id);
     }
 
     @GetMapping({"/v1/webhooks/{id}", "/webhook/{id}"})

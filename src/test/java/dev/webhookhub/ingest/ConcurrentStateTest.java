@@ -13,23 +13,25 @@ import dev.webhookhub.support.HubClient;
 import dev.webhookhub.support.HubTest;
 
 /**
- * Per-key mapping state under concurrency: many health reports for one connection at once, each score
- * different. Mapped one after the other, every report but the first sees a previous one with another score,
- * so there must be exactly n-1 score changes; a lost update would show fewer.
+ * Per-key mapping state under concurrency: many health reports for a few connections at once, each score
+ * different. Mapped one after the other, every report of a connection but its first sees a previous one with
+ * another score, so there must be exactly reports - connections score changes; a lost update (two first
+ * reports of a connection both reading "no previous report") would show fewer.
  */
 class ConcurrentStateTest extends HubTest {
 
     @Test
     void concurrentRawEventsForOneKeyAreMappedOneAfterTheOther() throws Exception {
         HubClient env = newEnvironment();
-        int reports = 40;
+        int connections = 10;
+        int reports = 120;
         List<Callable<Integer>> pushes = new ArrayList<>();
         for (int i = 0; i < reports; i++) {
-            String raw = "{\"kind\":\"health_report\",\"connection\":\"contended\",\"report\":{\"id\":\"rep_" + i
-                    + "\",\"score\":" + i + ",\"findings\":[]}}";
+            String raw = "{\"kind\":\"health_report\",\"connection\":\"contended-" + (i % connections)
+                    + "\",\"report\":{\"id\":\"rep_" + i + "\",\"score\":" + i + ",\"findings\":[]}}";
             pushes.add(() -> env.post("/v1/ingest/configly", raw).status());
         }
-        try (var pool = Executors.newFixedThreadPool(8)) {
+        try (var pool = Executors.newFixedThreadPool(16)) {
             for (var result : pool.invokeAll(pushes)) {
                 assertThat(result.get()).isEqualTo(202);
             }
@@ -40,6 +42,6 @@ class ConcurrentStateTest extends HubTest {
         assertThat(jdbc.sql("SELECT COUNT(*) FROM events WHERE environment_id = ? AND type = 'health_check.completed'")
                 .param(environmentId.get(0)).query(Long.class).single()).isEqualTo(reports);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM events WHERE environment_id = ? AND type = 'health_check.score_changed'")
-                .param(environmentId.get(0)).query(Long.class).single()).isEqualTo(reports - 1);
+                .param(environmentId.get(0)).query(Long.class).single()).isEqualTo(reports - connections);
     }
 }

@@ -7,10 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
@@ -64,7 +62,7 @@ class GoldenSamplesTest {
         Path sourceDir = sampleFile.getParent().getParent();
         SourceMapping mapping = new MappingLoader().load(sourceDir.resolveSibling(sourceDir.getFileName() + ".yaml"));
         Normalizer normalizer = new Normalizer(JSON);
-        MappingState state = inMemoryState();
+        MappingState state = MappingState.inMemory();
         JsonNode sample = YAML.readTree(sampleFile.toFile());
         int stepNumber = 0;
         for (JsonNode step : sample.path("steps")) {
@@ -147,21 +145,6 @@ class GoldenSamplesTest {
                     : path + ": expected " + expected + " but was " + actual;
         }
         return expected.equals(actual) ? null : path + ": expected " + expected + " but was " + actual;
-    }
-
-    static MappingState inMemoryState() {
-        Map<String, Object> values = new HashMap<>();
-        return new MappingState() {
-            @Override
-            public Object load(String key) {
-                return values.get(key);
-            }
-
-            @Override
-            public void save(String key, Object value) {
-                values.put(key, value);
-            }
-        };
     }
 
     static List<Path> mappingFiles() throws IOException {
