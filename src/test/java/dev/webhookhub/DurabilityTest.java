@@ -29,7 +29,7 @@ class DurabilityTest {
     void aDeliveryWhoseEndpointIsDownSurvivesARestart() throws Exception {
         Path dataDir = Files.createTempDirectory("hub-durability");
         String database = TestPostgres.requested() ? TestPostgres.newDatabase()
-                : "jdbc:h2:file:" + dataDir.resolve("hub").toAbsolutePath();
+                : "jdbc:h2:file:" + dataDir.resolve("hub").toAbsolutePath() + ";LOCK_TIMEOUT=10000";
         int downPort = freePort();
         String eventId;
         String secret;

@@ -117,7 +117,7 @@ public class DeliveryRepository {
 
     /** Makes leased deliveries due now, for any instance to claim. */
     public void releaseLease(List<String> ids) {
-        named.update("UPDATE deliveries SET next_attempt_at = :now, lease_owner = NULL WHERE id IN (:ids) AND status = 'pending'",
+        named.update("UPDATE deliveries SET next_attempt_at = :now, lease_owner = NULL WHERE id IN (:ids) AND status IN ('pending', 'failed')",
                 new MapSqlParameterSource().addValue("now", Timestamps.column(Timestamps.now())).addValue("ids", ids));
     }
 

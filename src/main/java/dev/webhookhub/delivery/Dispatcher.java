@@ -95,11 +95,17 @@ public class Dispatcher {
             return 0;
         }
         List<DeliveryJob> jobs = deliveries.jobs(claimed);
+        int started = 0;
         for (DeliveryJob job : jobs) {
-            inFlight.acquireUninterruptibly();
+            // the fast path may have taken the room meanwhile: never block the poller, hand the rest back
+            if (!inFlight.tryAcquire()) {
+                deliveries.releaseLease(jobs.subList(started, jobs.size()).stream().map(DeliveryJob::deliveryId).toList());
+                break;
+            }
             workers.execute(() -> deliverHoldingPermit(job));
+            started++;
         }
-        return jobs.size();
+        return started;
     }
 
     private void deliverHoldingPermit(DeliveryJob job) {

@@ -29,8 +29,8 @@ class DeliveryOutcomesTest extends HubTest {
             subscribe(env, redirecting.url("/old"), FAILED);
             String eventId = ingest(env, "configly", syncFailed("redirect")).get(0);
 
-            var delivery = awaitDelivery(env, eventId, d -> ((List<?>) d.get("attempt_log")).size() >= 3);
-            assertThat(delivery.get("status")).isEqualTo("failed");
+            var delivery = awaitDelivery(env, eventId, d -> "failed".equals(d.get("status")));
+            assertThat((List<?>) delivery.get("attempt_log")).hasSizeGreaterThanOrEqualTo(3);
             assertThat(delivery.get("last_status_code")).isEqualTo(302);
             assertThat(elsewhere.received()).isEmpty();
         }

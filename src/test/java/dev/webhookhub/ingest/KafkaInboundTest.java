@@ -40,7 +40,7 @@ class KafkaInboundTest extends HubTest {
 
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) {
-        registry.add("hub.kafka.bootstrap-servers", TestKafka::bootstrapServers);
+        TestKafka.register(registry);
     }
 
     @Autowired

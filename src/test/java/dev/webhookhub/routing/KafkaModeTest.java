@@ -35,7 +35,7 @@ class KafkaModeTest extends HubTest {
 
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) {
-        registry.add("hub.kafka.bootstrap-servers", TestKafka::bootstrapServers);
+        TestKafka.register(registry);
     }
 
     @Autowired

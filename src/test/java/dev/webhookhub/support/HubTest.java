@@ -21,7 +21,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * settings share one running hub.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spring.datasource.url=jdbc:h2:mem:hub-${random.uuid};DB_CLOSE_DELAY=-1",
+        "spring.datasource.url=jdbc:h2:mem:hub-${random.uuid};DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000",
         "hub.data-dir=target/test-data/${random.uuid}",
         "hub.bootstrap-api-key=" + HubTest.API_KEY,
         "hub.admin-token=" + HubTest.ADMIN_TOKEN,

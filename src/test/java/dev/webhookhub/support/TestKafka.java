@@ -1,6 +1,7 @@
 package dev.webhookhub.support;
 
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** One real Kafka broker (KRaft, no ZooKeeper) per test JVM, on loopback, started on first use. */
 public final class TestKafka {
@@ -8,6 +9,11 @@ public final class TestKafka {
     private static EmbeddedKafkaKraftBroker broker;
 
     private TestKafka() {
+    }
+
+    /** Points a hub under test at the broker. */
+    public static void register(DynamicPropertyRegistry registry) {
+        registry.add("hub.kafka.bootstrap-servers", TestKafka::bootstrapServers);
     }
 
     public static synchronized String bootstrapServers() {
