@@ -112,11 +112,6 @@ public class EndpointGuards {
         return circuits.find(subscriptionId).map(c -> c.getState().name().toLowerCase()).orElse("closed");
     }
 
-    /** Re-enabling a webhook starts it with a closed circuit. */
-    public void reset(String subscriptionId) {
-        circuits.find(subscriptionId).ifPresent(CircuitBreaker::reset);
-    }
-
     private RateLimiter rateLimiter(String endpoint, int perSecond) {
         // the limit is part of the name so that a changed rate_limit takes effect at once
         return rateLimiters.rateLimiter(endpoint + "@" + perSecond, RateLimiterConfig.custom()

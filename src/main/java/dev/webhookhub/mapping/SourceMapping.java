@@ -3,7 +3,6 @@ package dev.webhookhub.mapping;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
@@ -49,9 +48,5 @@ public record SourceMapping(
         }
         types.addAll(reserved);
         return types;
-    }
-
-    public Optional<EventType> eventType(String type) {
-        return eventTypes().stream().filter(t -> t.type().equals(type)).findFirst();
     }
 }
