@@ -20,33 +20,85 @@ public final class HubProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final Duration startup;
 
-    private HubProcess(Process process, int port) {
+    private HubProcess(Process process, int port, Duration startup) {
         this.process = process;
         this.port = port;
+        this.startup = startup;
     }
 
     public static HubProcess start(String name, String databaseUrl, List<String> settings) throws IOException, InterruptedException {
-        int port;
-        try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
+        return start(name, databaseUrl, List.of("-Xmx512m"), settings);
+    }
+
+    /**
+     * @param databaseUrl a PostgreSQL JDBC URL, or null for the default: H2 in {@code target/test-data/<name>},
+     *     which a later start with the same name finds again
+     */
+    public static HubProcess start(String name, String databaseUrl, List<String> jvmArgs, List<String> settings)
+            throws IOException, InterruptedException {
+        return start(name, databaseUrl, jvmArgs, settings, 0);
+    }
+
+    /** As above, on a given port (0: any free one), so that a restarted hub keeps its address. */
+    public static HubProcess start(String name, String databaseUrl, List<String> jvmArgs, List<String> settings, int port)
+            throws IOException, InterruptedException {
+        if (port == 0) {
+            try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = socket.getLocalPort();
+            }
         }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), "dev.webhookhub.HubApplication",
-                "--server.port=" + port, "--server.address=127.0.0.1",
-                "--spring.datasource.url=" + databaseUrl, "--spring.datasource.username=postgres",
-                "--hub.data-dir=target/test-data/" + name));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.webhookhub.HubApplication",
+                "--server.port=" + port, "--server.address=127.0.0.1", "--hub.data-dir=" + Path.of("target/test-data", name).toAbsolutePath()));
+        if (databaseUrl != null) {
+            command.addAll(List.of("--spring.datasource.url=" + databaseUrl, "--spring.datasource.username=postgres"));
+        }
         settings.forEach(s -> command.add("--" + s));
         File log = new File("target/" + name + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-        var hub = new HubProcess(process, port);
-        hub.awaitReady(Duration.ofSeconds(60), log);
-        return hub;
+        long started = System.nanoTime();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+        awaitReady(process, port, Duration.ofSeconds(120), log);
+        return new HubProcess(process, port, Duration.ofNanos(System.nanoTime() - started));
     }
 
     public int port() {
         return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** From launching the JVM to the first healthy answer of /actuator/health. */
+    public Duration startup() {
+        return startup;
+    }
+
+    /** Resident set size of the hub's JVM, from /proc. */
+    public long rssBytes() throws IOException {
+        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS for process " + process.pid());
+    }
+
+    /** SIGTERM, and wait for the graceful shutdown to finish. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            kill();
+        }
     }
 
     /** SIGKILL: no shutdown hook, no graceful stop, in-flight work simply vanishes. */
@@ -55,12 +107,13 @@ public final class HubProcess implements AutoCloseable {
         process.waitFor();
     }
 
+    /** Gracefully, so that what the JVM writes on exit (a flight recording, say) is complete. */
     @Override
     public void close() throws InterruptedException {
-        kill();
+        stop();
     }
 
-    private void awaitReady(Duration timeout, File log) throws InterruptedException {
+    private static void awaitReady(Process process, int port, Duration timeout, File log) throws InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -76,7 +129,7 @@ public final class HubProcess implements AutoCloseable {
             } catch (IOException notYet) {
                 // not listening yet
             }
-            Thread.sleep(200);
+            Thread.sleep(50);
         }
         process.destroyForcibly();
         throw new IllegalStateException("hub process not ready within " + timeout + "; see " + log);

@@ -1,0 +1,457 @@
+package dev.webhookhub.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import dev.webhookhub.support.HubClient;
+import dev.webhookhub.support.HubProcess;
+import dev.webhookhub.support.TestPostgres;
+
+/**
+ * The benchmarks of docs/BENCHMARKS.md, run by {@code bench/run}: every figure is measured in one run, with one
+ * load generator, against a ceiling measured by the same generator on the same machine. Loopback only.
+ *
+ * <p>Arguments: {@code --quick} (short runs, results under target/bench), {@code --only=a,b} (ceiling, ingest,
+ * e2e, latency, slow, backlog), {@code --profile} (JFR on the ingest and end-to-end hubs, top frames printed).
+ */
+public final class Benchmarks {
+
+    private static final String KEY = "bench_key";
+    private static final int SENDERS = Integer.getInteger("bench.senders", 64);
+    private static final Pattern EVENT_ID = Pattern.compile("\"(evt_[a-z0-9]+)\"");
+    private static final List<String> SETTINGS = List.of("hub.bootstrap-api-key=" + KEY, "hub.admin-token=bench_admin",
+            "hub.delivery.allow-private-targets=true", "hub.mappings.reload-interval=1h");
+
+    private final boolean quick;
+    private final boolean profile;
+    private final Set<String> only;
+    private final Path out;
+    private final LoadGenerator load = new LoadGenerator();
+    private final Map<String, String> figures = new LinkedHashMap<>();
+    private final Map<String, Double> chart = new LinkedHashMap<>();
+    private double ceiling = Double.NaN;
+
+    private Benchmarks(boolean quick, boolean profile, Set<String> only) {
+        this.quick = quick;
+        this.profile = profile;
+        this.only = only;
+        this.out = quick ? Path.of("target/bench") : Path.of("docs/bench");
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> list = List.of(args);
+        Set<String> only = list.stream().filter(a -> a.startsWith("--only=")).findFirst()
+                .map(a -> Set.of(a.substring(7).split(","))).orElse(Set.of("ceiling", "ingest", "e2e", "latency", "slow", "backlog"));
+        var bench = new Benchmarks(list.contains("--quick"), list.contains("--profile"), only);
+        Files.createDirectories(bench.out);
+        bench.run();
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        if (only.contains("ceiling") || only.contains("ingest") || only.contains("e2e")) {
+            ceiling();
+        }
+        if (only.contains("ingest")) {
+            ingest("H2", null);
+            ingest("PostgreSQL", TestPostgres.newDatabase());
+        }
+        if (only.contains("e2e")) {
+            endToEnd();
+        }
+        if (only.contains("latency")) {
+            latency();
+        }
+        if (only.contains("slow")) {
+            slowEndpoints();
+        }
+        if (only.contains("backlog")) {
+            backlog();
+        }
+        writeReport();
+    }
+
+    // 1. the same generator against a server that does nothing but answer 202
+    private void ceiling() throws Exception {
+        try (var server = new BenchReceiver(202, 0)) {
+            URI uri = URI.create(server.url("/ingest"));
+            load.closedLoop(64, seconds(5), Long.MAX_VALUE, n -> new LoadGenerator.Request(uri, KEY, syncRun("warm", n)), null);
+            var result = load.closedLoop(64, seconds(20), Long.MAX_VALUE, n -> new LoadGenerator.Request(uri, KEY, syncRun("c", n)), null);
+            ceiling = result.perSecond();
+            record("ceiling", "requests/s, 64 senders, 202 from a trivial loopback server", ceiling, result);
+            chart.put("ceiling (trivial 202 server)", ceiling);
+        }
+    }
+
+    // 2. durable 202s: single events and batches of 100, no subscriptions (fan-out is measured in 3.)
+    private void ingest(String database, String url) throws Exception {
+        String name = "bench-ingest-" + database.toLowerCase();
+        try (HubProcess hub = freshHub(name, url, jvm(name, "-Xmx512m"))) {
+            URI single = URI.create("http://127.0.0.1:" + hub.port() + "/v1/ingest/configly");
+            URI batch = URI.create("http://127.0.0.1:" + hub.port() + "/v1/ingest/configly/batch");
+            load.closedLoop(64, seconds(10), Long.MAX_VALUE, n -> new LoadGenerator.Request(single, KEY, syncRun("warm", n)), null);
+            var one = load.closedLoop(SENDERS, seconds(20), Long.MAX_VALUE, n -> new LoadGenerator.Request(single, KEY, syncRun("s", n)), null);
+            record("ingest " + database + " single", "events/s, " + SENDERS + " senders", one.perSecond(), one);
+            var many = load.closedLoop(8, seconds(20), Long.MAX_VALUE, n -> new LoadGenerator.Request(batch, KEY, batchOf(100, "b", n)), null);
+            double eventsPerSecond = many.perSecond() * 100;
+            record("ingest " + database + " batch", "events/s, batches of 100, 8 senders", eventsPerSecond, many);
+            figures.put("ingest " + database + " single / ceiling", ratio(one.perSecond()));
+            figures.put("ingest " + database + " batch / single", String.format("%.1f x", eventsPerSecond / one.perSecond()));
+            chart.put("ingest " + database + ", single", one.perSecond());
+            chart.put("ingest " + database + ", batch of 100", eventsPerSecond);
+        }
+        profileTop(name);
+    }
+
+    // 3. ten subscriptions on one fast receiver: the highest ingest rate whose deliveries keep up for 60 s
+    private void endToEnd() throws Exception {
+        String name = "bench-e2e";
+        try (HubProcess hub = freshHub(name, null, jvm(name, "-Xmx512m")); var receiver = new BenchReceiver(204, 0)) {
+            var client = new HubClient(hub.port(), KEY);
+            for (int i = 0; i < 10; i++) {
+                subscribe(client, receiver.url("/e2e/" + i), "connection.sync_completed");
+            }
+            URI single = URI.create("http://127.0.0.1:" + hub.port() + "/v1/ingest/configly");
+            // saturation: how many deliveries a second while ingest pushes as hard as it can
+            long before = receiver.received();
+            var saturated = load.closedLoop(16, seconds(20), Long.MAX_VALUE, n -> new LoadGenerator.Request(single, KEY, syncRun("sat", n)), null);
+            double saturatedDeliveries = (receiver.received() - before) / (saturated.elapsed().toNanos() / 1e9);
+            figures.put("e2e saturated", String.format("%.0f deliveries/s while ingest ran flat out (%.0f events/s in, backlog growing)",
+                    saturatedDeliveries, saturated.perSecond()));
+            awaitCount(receiver, saturated.ok() * 10, Duration.ofMinutes(5));
+
+            double rate = Math.max(10, saturatedDeliveries / 10 * 0.9);
+            for (int attempt = 0; attempt < 4; attempt++) {
+                Sustained run = sustain(hub, receiver, single, rate, seconds(60));
+                System.out.printf("e2e at %.0f events/s: %s%n", rate, run);
+                if (run.keptUp() || attempt == 3) {
+                    double deliveries = run.delivered / run.seconds;
+                    figures.put("e2e sustained", String.format("%.0f deliveries/s for %.0f s (%.0f events/s x 10 subscriptions); "
+                            + "backlog at the end %d (%.2f s of work), %s", deliveries, run.seconds, rate, run.finalBacklog,
+                            run.finalBacklog / deliveries, run.keptUp() ? "not growing" : "GROWING"));
+                    figures.put("e2e sustained / ceiling", ratio(deliveries));
+                    figures.put("footprint during e2e", String.format("heap used max %.0f MB, live heap after GC max %.0f MB, RSS max %.0f MB",
+                            run.maxHeap / 1e6, run.maxLiveHeap / 1e6, run.maxRss / 1e6));
+                    chart.put("end to end, deliveries (10 subscriptions)", deliveries);
+                    break;
+                }
+                rate *= 0.8;
+                awaitCount(receiver, receiver.received() + run.finalBacklog, Duration.ofMinutes(5));
+            }
+            figures.put("startup to ready (fresh H2)", String.format("%.2f s (JVM launch to first healthy /actuator/health)",
+                    hub.startup().toMillis() / 1000.0));
+        }
+        profileTop(name);
+    }
+
+    private record Sustained(double seconds, long delivered, long finalBacklog, long backlogAt10s, double maxHeap,
+            double maxLiveHeap, double maxRss) {
+        boolean keptUp() {
+            // not growing: what is left at the end is less than two seconds of work, or no more than at 10 s
+            return finalBacklog <= Math.max(backlogAt10s, delivered / seconds * 2);
+        }
+    }
+
+    private Sustained sustain(HubProcess hub, BenchReceiver receiver, URI uri, double rate, Duration duration) throws Exception {
+        long delivered0 = receiver.received();
+        long[] accepted = {0};
+        var sampler = new Sampler(hub);
+        long start = System.nanoTime();
+        long[] backlogAt10 = {-1};
+        Thread watcher = Thread.ofVirtual().start(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(1000);
+                    sampler.sample();
+                    if (backlogAt10[0] < 0 && System.nanoTime() - start > 10_000_000_000L) {
+                        synchronized (accepted) {
+                            backlogAt10[0] = accepted[0] * 10 - (receiver.received() - delivered0);
+                        }
+                    }
+                }
+            } catch (InterruptedException | RuntimeException stop) {
+                // done
+            }
+        });
+        var result = load.openLoop(rate, duration, 2000, n -> new LoadGenerator.Request(uri, KEY, syncRun("run" + (long) rate, n)),
+                (n, t, r) -> {
+                    synchronized (accepted) {
+                        accepted[0]++;
+                    }
+                });
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long delivered = receiver.received() - delivered0;
+        watcher.interrupt();
+        long backlog = result.ok() * 10 - delivered;
+        return new Sustained(seconds, delivered, backlog, Math.max(0, backlogAt10[0]), sampler.maxHeap, sampler.maxLiveHeap, sampler.maxRss);
+    }
+
+    // 4. ingest to delivery at a fixed 1,000 events/s, one subscription
+    private void latency() throws Exception {
+        String name = "bench-latency";
+        try (HubProcess hub = freshHub(name, null, jvm(name, "-Xmx512m")); var receiver = new BenchReceiver(204, 0).recordingArrivals()) {
+            subscribe(new HubClient(hub.port(), KEY), receiver.url("/latency"), "connection.sync_completed");
+            URI single = URI.create("http://127.0.0.1:" + hub.port() + "/v1/ingest/configly");
+            load.openLoop(500, seconds(10), 2000, n -> new LoadGenerator.Request(single, KEY, syncRun("warm", n)), null);
+            Map<String, Long> sent = new ConcurrentHashMap<>();
+            var result = load.openLoop(1000, seconds(30), 2000, n -> new LoadGenerator.Request(single, KEY, syncRun("lat", n)),
+                    (n, intended, response) -> sent.put(eventId(response.body()), intended));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline && sent.keySet().stream().anyMatch(id -> receiver.arrival("/latency", id) == null)) {
+                Thread.sleep(200);
+            }
+            var endToEnd = new Latencies();
+            long missing = 0;
+            for (var e : sent.entrySet()) {
+                Long arrived = receiver.arrival("/latency", e.getKey());
+                if (arrived == null) {
+                    missing++;
+                } else {
+                    endToEnd.add(arrived - e.getValue());
+                }
+            }
+            figures.put("latency ingest->delivery at 1000 events/s", endToEnd.summary() + (missing > 0 ? ", " + missing + " not delivered within 60 s" : ""));
+            figures.put("latency of the 202 at 1000 events/s", result.latencies().summary() + ", " + result.failed() + " not accepted");
+        }
+    }
+
+    // 5. 1,000 subscriptions that answer after 1 s, and one healthy subscription beside them
+    private void slowEndpoints() throws Exception {
+        String name = "bench-slow";
+        try (HubProcess hub = freshHub(name, null, jvm(name, "-Xmx512m")); var receiver = new BenchReceiver(204, 1000).recordingArrivals()) {
+            var client = new HubClient(hub.port(), KEY);
+            for (int i = 0; i < 1000; i++) {
+                subscribe(client, receiver.url("/slow/" + i), "connection.sync_failed");
+            }
+            subscribe(client, receiver.url("/healthy"), "connection.sync_completed");
+            URI single = URI.create("http://127.0.0.1:" + hub.port() + "/v1/ingest/configly");
+            Duration window = seconds(30);
+
+            var alone = healthyLatency(receiver, single, window, "alone");
+            figures.put("healthy endpoint alone, 50 events/s", alone.summary());
+
+            long slowBefore = slowArrivals(receiver);
+            Thread slowLoad = Thread.ofVirtual().start(() -> {
+                try {
+                    load.openLoop(1, window, 100, n -> new LoadGenerator.Request(single, KEY, syncFailed("slow", n)), null);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            long started = System.nanoTime();
+            var beside = healthyLatency(receiver, single, window, "beside");
+            slowLoad.join();
+            // deliveries answered within the window: the slow ones are counted when they arrive, so count those
+            // that arrived up to one second (their answer time) before the window closed
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long slowDone = slowArrivals(receiver) - slowBefore;
+            figures.put("slow endpoints", String.format("%.0f deliveries/s to 1,000 endpoints answering after 1 s (%d in %.0f s)",
+                    slowDone / seconds, slowDone, seconds));
+            figures.put("healthy endpoint beside them, 50 events/s", beside.summary());
+            chart.put("1,000 endpoints answering after 1 s", slowDone / seconds);
+        }
+    }
+
+    private Latencies healthyLatency(BenchReceiver receiver, URI uri, Duration window, String run) throws Exception {
+        Map<String, Long> sent = new ConcurrentHashMap<>();
+        load.openLoop(50, window, 500, n -> new LoadGenerator.Request(uri, KEY, syncRun(run, n)),
+                (n, intended, response) -> sent.put(eventId(response.body()), intended));
+        Thread.sleep(3000);
+        var latencies = new Latencies();
+        sent.forEach((id, intended) -> {
+            Long arrived = receiver.arrival("/healthy", id);
+            latencies.add(arrived == null ? Duration.ofSeconds(60).toNanos() : arrived - intended);
+        });
+        return latencies;
+    }
+
+    private static long slowArrivals(BenchReceiver receiver) {
+        return receiver.arrivals().keySet().stream().filter(k -> k.startsWith("/slow/")).count();
+    }
+
+    // 6. a backlog of pending deliveries stored while nothing was sent, drained by a hub with -Xmx512m
+    private void backlog() throws Exception {
+        int deliveries = quick ? 50_000 : 1_000_000;
+        int events = deliveries / 10;
+        String name = "bench-backlog";
+        try (var receiver = new BenchReceiver(204, 0)) {
+            // fill: a hub that may not send anything (no room in flight) stores events x 10 deliveries
+            try (HubProcess filler = freshHub(name, null, List.of("-Xmx512m"), "hub.delivery.max-in-flight=0")) {
+                var client = new HubClient(filler.port(), KEY);
+                for (int i = 0; i < 10; i++) {
+                    subscribe(client, receiver.url("/backlog/" + i), "connection.sync_completed");
+                }
+                URI batch = URI.create("http://127.0.0.1:" + filler.port() + "/v1/ingest/configly/batch");
+                var fill = load.closedLoop(4, Duration.ofMinutes(30), events / 500,
+                        n -> new LoadGenerator.Request(batch, KEY, batchOf(500, "backlog", n)), null);
+                if (fill.ok() * 500 != events) {
+                    throw new IllegalStateException("backlog fill stored " + fill.ok() * 500 + " of " + events + " events: " + fill.statuses());
+                }
+                figures.put("backlog stored", String.format("%,d pending deliveries (%,d events x 10 subscriptions) in %.0f s",
+                        deliveries, events, fill.elapsed().toMillis() / 1000.0));
+                filler.stop();
+            }
+            // drain: the same data directory, a normal hub with 512 MB of heap
+            try (HubProcess hub = HubProcess.start(name, null, jvm(name + "-drain", "-Xmx512m"), SETTINGS)) {
+                var sampler = new Sampler(hub);
+                long start = System.nanoTime();
+                long deadline = start + Duration.ofMinutes(quick ? 5 : 30).toNanos();
+                while (receiver.received() < deliveries && System.nanoTime() < deadline && hub.isAlive()) {
+                    Thread.sleep(1000);
+                    sampler.sample();
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                boolean oom = Files.readString(Path.of("target/" + name + ".log")).contains("OutOfMemoryError");
+                figures.put("backlog drain with -Xmx512m", String.format("%,d of %,d delivered in %.0f s (%.0f/s), OOM: %s, "
+                        + "heap used max %.0f MB, live heap after GC max %.0f MB, RSS max %.0f MB", receiver.received(), deliveries,
+                        seconds, receiver.received() / seconds, oom ? "YES" : "no", sampler.maxHeap / 1e6, sampler.maxLiveHeap / 1e6,
+                        sampler.maxRss / 1e6));
+                figures.put("startup to ready with the backlog", String.format("%.2f s", hub.startup().toMillis() / 1000.0));
+                chart.put("backlog drain, deliveries", receiver.received() / seconds);
+            }
+        }
+    }
+
+    /** Heap and RSS of a hub process, sampled now and then. */
+    private static final class Sampler {
+        private final HubProcess hub;
+        private final HubClient client;
+        double maxHeap;
+        double maxLiveHeap;
+        double maxRss;
+
+        Sampler(HubProcess hub) {
+            this.hub = hub;
+            this.client = new HubClient(hub.port(), null);
+        }
+
+        void sample() {
+            try {
+                String metrics = client.get("/actuator/prometheus").body();
+                maxHeap = Math.max(maxHeap, sum(metrics, "jvm_memory_used_bytes{area=\"heap\""));
+                maxLiveHeap = Math.max(maxLiveHeap, sum(metrics, "jvm_gc_live_data_size_bytes"));
+                maxRss = Math.max(maxRss, hub.rssBytes());
+            } catch (IOException | RuntimeException e) {
+                // a sample missed under load is not a result
+            }
+        }
+    }
+
+    static double sum(String prometheus, String prefix) {
+        return prometheus.lines().filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    // --- helpers
+
+    private HubProcess freshHub(String name, String url, List<String> jvmArgs, String... extra) throws Exception {
+        deleteTree(Path.of("target/test-data", name));
+        List<String> settings = new ArrayList<>(SETTINGS);
+        settings.addAll(List.of(extra));
+        return HubProcess.start(name, url, jvmArgs, settings);
+    }
+
+    private List<String> jvm(String name, String... args) {
+        List<String> list = new ArrayList<>(List.of(args));
+        if (profile) {
+            list.add("-XX:StartFlightRecording=filename=" + out.toAbsolutePath() + "/" + name + ".jfr,settings=profile");
+        }
+        return list;
+    }
+
+    private void profileTop(String name) throws IOException {
+        Path recording = out.resolve(name + ".jfr");
+        if (profile && Files.exists(recording)) {
+            String top = JfrTop.summarize(recording, 60);
+            Files.writeString(out.resolve(name + "-profile.txt"), top);
+            System.out.println(top);
+        }
+    }
+
+    private static void subscribe(HubClient client, String url, String type) {
+        var response = client.post("/v1/webhooks", HubClient.json(Map.of("url", url, "events", List.of(type))));
+        if (response.status() != 201) {
+            throw new IllegalStateException("subscription refused: " + response.status() + " " + response.body());
+        }
+    }
+
+    private static void awaitCount(BenchReceiver receiver, long count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (receiver.received() < count && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+    }
+
+    static String syncRun(String run, long n) {
+        return "{\"kind\":\"sync_run\",\"connection\":\"c" + (n % 100) + "\",\"run\":{\"id\":\"" + run + "-" + n
+                + "\",\"status\":\"completed\",\"snapshot\":12,\"total\":100,\"ok\":98,\"failed\":2,"
+                + "\"startedAt\":\"2026-04-15T14:30:00.000Z\",\"finishedAt\":\"2026-04-15T14:30:04.250Z\"}}";
+    }
+
+    static String syncFailed(String run, long n) {
+        return "{\"kind\":\"sync_run\",\"connection\":\"c" + (n % 100) + "\",\"run\":{\"id\":\"" + run + "-" + n
+                + "\",\"status\":\"failed\",\"error\":\"upstream timeout\"}}";
+    }
+
+    private static String batchOf(int size, String run, long n) {
+        var body = new StringBuilder("[");
+        for (int i = 0; i < size; i++) {
+            body.append(i == 0 ? "" : ",").append(syncRun(run + "-" + n, i));
+        }
+        return body.append(']').toString();
+    }
+
+    private static String eventId(String body) {
+        Matcher m = EVENT_ID.matcher(body);
+        return m.find() ? m.group(1) : body;
+    }
+
+    private Duration seconds(int full) {
+        return Duration.ofSeconds(quick ? Math.max(3, full / 6) : full);
+    }
+
+    private void record(String name, String unit, double value, LoadGenerator.Result result) {
+        figures.put(name, String.format("%.0f %s; answer latency %s; statuses %s", value, unit, result.latencies().summary(),
+                result.statuses()));
+        System.out.println(name + ": " + figures.get(name));
+    }
+
+    private String ratio(double value) {
+        return String.format("%.2f", value / ceiling);
+    }
+
+    private void writeReport() throws IOException {
+        var text = new StringBuilder("# Benchmark run " + LocalDate.now() + (quick ? " (quick)" : "") + "\n\n");
+        text.append("- machine: ").append(Machine.describe()).append('\n');
+        text.append("- command: `bench/run").append(quick ? " --quick" : "").append("`\n\n| measure | result |\n|---|---|\n");
+        figures.forEach((k, v) -> text.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        Files.writeString(out.resolve("results.md"), text);
+        if (!chart.isEmpty()) {
+            Chart.horizontalBars("webhook-hub on " + Machine.cores() + " cores, loopback, " + LocalDate.now() + " (per second)",
+                    chart, out.resolve("throughput.png"));
+        }
+        System.out.println(text);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (Files.exists(root)) {
+            try (Stream<Path> paths = Files.walk(root)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.webhookhub.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordingFile;
+
+/** The hottest methods of a JFR recording: by samples on top of the stack, and by samples anywhere in it. */
+final class JfrTop {
+
+    private JfrTop() {
+    }
+
+    static String summarize(Path recording, int rows) throws IOException {
+        Map<String, Integer> self = new HashMap<>();
+        Map<String, Integer> total = new HashMap<>();
+        int samples = 0;
+        for (var event : RecordingFile.readAllEvents(recording)) {
+            if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
+                continue;
+            }
+            RecordedStackTrace stack = event.getStackTrace();
+            if (stack == null || stack.getFrames().isEmpty()) {
+                continue;
+            }
+            samples++;
+            self.merge(name(stack.getFrames().getFirst()), 1, Integer::sum);
+            Set<String> seen = new HashSet<>();
+            for (RecordedFrame frame : stack.getFrames()) {
+                String method = name(frame);
+                if (seen.add(method)) {
+                    total.merge(method, 1, Integer::sum);
+                }
+            }
+        }
+        var text = new StringBuilder(recording.getFileName() + ": " + samples + " execution samples\n\nself:\n");
+        append(text, self, samples, rows);
+        text.append("\nanywhere on the stack (dev.webhookhub, jdbc, h2, postgresql, jsonata, schema frames):\n");
+        Map<String, Integer> ours = new HashMap<>();
+        total.forEach((k, v) -> {
+            if (k.startsWith("dev.webhookhub") || k.startsWith("org.h2")
+                    || k.startsWith("org.postgresql") || k.startsWith("com.zaxxer") || k.startsWith("com.api.jsonata")
+                    || k.startsWith("org.springframework.jdbc") || k.startsWith("com.networknt")) {
+                ours.put(k, v);
+            }
+        });
+        append(text, ours, samples, rows);
+        return text.toString();
+    }
+
+    private static String name(RecordedFrame frame) {
+        return frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
+    }
+
+    private static void append(StringBuilder text, Map<String, Integer> counts, int samples, int rows) {
+        counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(rows)
+                .forEach(e -> text.append(String.format("%6.1f%%  %s%n", 100.0 * e.getValue() / samples, e.getKey())));
+    }
+}
