@@ -55,14 +55,28 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.unprocessableEntity().body(problem);
     }
 
-    /** The database is away: tell the client to retry rather than pretend (500) or acknowledge (202). */
+    /**
+     * The database is away, or went away mid-transaction: tell the client to retry rather than pretend (500) or
+     * acknowledge (202). A retry may duplicate an event whose commit went through unconfirmed; an Idempotency-Key
+     * prevents that.
+     */
     @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,
-            org.springframework.transaction.CannotCreateTransactionException.class})
+            org.springframework.transaction.CannotCreateTransactionException.class,
+            org.springframework.transaction.TransactionSystemException.class})
     ResponseEntity<ProblemDetail> unavailable(Exception e) {
         log.warn("store unavailable: {}", e.getMessage());
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                "the event store is unavailable; nothing was stored, retry later");
+                "the event store is unavailable; the request was not acknowledged, retry later");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5").body(problem);
+    }
+
+    /** Requests that arrive while the routes are starting or stopping: nothing was taken in, the client retries. */
+    @ExceptionHandler(java.util.concurrent.RejectedExecutionException.class)
+    ResponseEntity<ProblemDetail> notRunning(Exception e) {
+        log.info("request refused while the hub is starting or stopping: {}", e.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "the hub is starting or stopping; nothing was stored, retry shortly");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1").body(problem);
     }
 
     @ExceptionHandler(Exception.class)

@@ -45,8 +45,10 @@ public class DeliveryCamelConfiguration {
                 HttpComponent http = camelContext.getComponent("http", HttpComponent.class);
                 http.setClientConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDnsResolver(resolver)
-                        .setMaxConnTotal(Math.max(200, delivery.maxInFlight()))
-                        .setMaxConnPerRoute(Math.max(delivery.maxConcurrencyPerEndpoint(), 20))
+                        // many webhooks may share one host: the in-flight bound and the per-endpoint limit
+                        // (EndpointGuards) are what limits connections, not a per-host cap
+                        .setMaxConnTotal(Math.max(1, delivery.maxInFlight()))
+                        .setMaxConnPerRoute(Math.max(1, delivery.maxInFlight()))
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
                                 .setConnectTimeout(Timeout.ofMilliseconds(delivery.connectTimeout().toMillis()))
                                 .setTimeToLive(5, TimeUnit.MINUTES)

@@ -110,6 +110,9 @@ public class DeliveryController {
         if (status != null && !STATUSES.contains(status)) {
             throw ApiException.badRequest("status must be one of " + STATUSES.stream().sorted().toList());
         }
+        if (cursor != null && deliveries.find(tenant.environmentId(), cursor).isEmpty()) {
+            throw ApiException.badRequest("cursor '" + cursor + "' is not a delivery of this environment");
+        }
         List<DeliveryView> rows = deliveries.page(tenant.environmentId(), subscriptionId, status, cursor,
                 Pages.checkedLimit(limit) + 1);
         return Pages.of(rows, limit, DeliveryController::view, DeliveryView::id);

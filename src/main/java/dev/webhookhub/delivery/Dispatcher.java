@@ -67,45 +67,62 @@ public class Dispatcher {
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     public void onScheduled(DeliveriesScheduled scheduled) {
         List<String> ids = scheduled.deliveryIds();
-        if (!inFlight.tryAcquire(ids.size())) {
-            // full: hand them back to the store at once rather than let them wait out their lease
-            deliveries.releaseLease(ids);
+        int permits = acquireUpTo(ids.size());
+        if (permits < ids.size()) {
+            // no room for the rest: hand them back to the store at once rather than let them wait out their lease
+            deliveries.releaseLease(ids.subList(permits, ids.size()));
+        }
+        if (permits == 0) {
             return;
         }
+        List<String> admitted = ids.subList(0, permits);
         workers.execute(() -> {
             List<DeliveryJob> jobs = List.of();
             try {
-                jobs = deliveries.jobs(ids);
+                jobs = deliveries.jobs(admitted);
             } catch (RuntimeException e) {
-                log.warn("could not load {} new deliveries; they are due again after their lease: {}", ids.size(), e.getMessage());
+                log.warn("could not load {} new deliveries; they are due again after their lease: {}", permits, e.getMessage());
             }
-            inFlight.release(ids.size() - jobs.size());
+            inFlight.release(permits - jobs.size());
             jobs.forEach(job -> workers.execute(() -> deliverHoldingPermit(job)));
         });
     }
 
-    /** Called by the {@code claim-due-deliveries} route: claims what is due, as far as there is room. */
+    /**
+     * Called by the {@code claim-due-deliveries} route: claims what is due, batch after batch while batches come
+     * back full and there is room, so a backlog drains at the speed of the endpoints rather than of the poll timer.
+     */
     public int dispatchDue() {
-        int room = inFlight.availablePermits();
-        if (room == 0) {
-            return 0;
-        }
-        List<String> claimed = deliveries.claimDue(Math.min(room, claimBatch));
-        if (claimed.isEmpty()) {
-            return 0;
-        }
-        List<DeliveryJob> jobs = deliveries.jobs(claimed);
         int started = 0;
-        for (DeliveryJob job : jobs) {
-            // the fast path may have taken the room meanwhile: never block the poller, hand the rest back
-            if (!inFlight.tryAcquire()) {
-                deliveries.releaseLease(jobs.subList(started, jobs.size()).stream().map(DeliveryJob::deliveryId).toList());
-                break;
+        while (true) {
+            int permits = acquireUpTo(claimBatch);
+            if (permits == 0) {
+                return started;
             }
-            workers.execute(() -> deliverHoldingPermit(job));
-            started++;
+            List<String> claimed;
+            try {
+                claimed = deliveries.claimDue(permits);
+            } catch (RuntimeException e) {
+                inFlight.release(permits);
+                throw e;
+            }
+            List<DeliveryJob> jobs = claimed.isEmpty() ? List.of() : deliveries.jobs(claimed);
+            inFlight.release(permits - jobs.size());
+            jobs.forEach(job -> workers.execute(() -> deliverHoldingPermit(job)));
+            started += jobs.size();
+            if (claimed.size() < permits) {
+                return started;
+            }
         }
-        return started;
+    }
+
+    /** Takes as many in-flight permits as are free, at most {@code wanted}, without blocking. */
+    private int acquireUpTo(int wanted) {
+        int taken = 0;
+        while (taken < wanted && inFlight.tryAcquire()) {
+            taken++;
+        }
+        return taken;
     }
 
     private void deliverHoldingPermit(DeliveryJob job) {

@@ -56,7 +56,7 @@ public class IngestController {
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, HttpServletRequest request)
             throws IOException {
         normalizer.mapping(source);
-        Object raw = readJson(request);
+        Object raw = readRawEvent(request);
         return accepted(ingest(IngestBatch.of(tenant.environmentId(), source, List.of(raw), key(idempotencyKey))));
     }
 
@@ -71,6 +71,9 @@ public class IngestController {
         if (raws.isEmpty()) {
             throw ApiException.badRequest("a batch must hold at least one raw event");
         }
+        if (raws.contains(null)) {
+            throw ApiException.badRequest("batch item " + raws.indexOf(null) + " is null; a raw event must be a JSON object");
+        }
         return accepted(ingest(IngestBatch.of(tenant.environmentId(), source, List.copyOf(raws), key(idempotencyKey))));
     }
 
@@ -78,7 +81,7 @@ public class IngestController {
     public Map<String, Object> preview(Tenant tenant, @PathVariable String source, HttpServletRequest request)
             throws IOException {
         normalizer.mapping(source);
-        Object raw = readJson(request);
+        Object raw = readRawEvent(request);
         List<NormalizedEvent> events = normalizer.preview(IngestBatch.of(tenant.environmentId(), source, List.of(raw), null));
         return Map.of("events", events.stream().map(NormalizedEvent::envelope).toList());
     }
@@ -131,6 +134,14 @@ public class IngestController {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("event_ids", stored.eventIds()));
     }
 
+    private Object readRawEvent(HttpServletRequest request) throws IOException {
+        Object raw = readJson(request);
+        if (raw == null) {
+            throw ApiException.badRequest("a raw event must be a JSON object, not null");
+        }
+        return raw;
+    }
+
     private Object readJson(HttpServletRequest request) throws IOException {
         long declared = request.getContentLengthLong();
         if (declared > maxBytes) {
@@ -147,7 +158,9 @@ public class IngestController {
             throw ApiException.badRequest("the request body is empty; send a JSON raw event");
         }
         try {
-            return json.readValue(body, Object.class);
+            Object value = json.readValue(body, Object.class);
+            WellFormedText.check(value);
+            return value;
         } catch (JsonProcessingException e) {
             var location = e.getLocation();
             throw ApiException.badRequest("malformed JSON" + (location == null ? "" : " at line " + location.getLineNr()

@@ -46,6 +46,8 @@ public class RawEventNormalizer {
         Map<String, List<String>> newKeys = new LinkedHashMap<>();
         for (int i = 0; i < batch.raws().size(); i++) {
             Object raw = batch.raws().get(i);
+            // before the dedup key: a broken raw event must not pass as a repeat of a good one
+            check(mapping, batch, i);
             String dedupKey = dedupKey(mapping, raw, batch, i);
             List<String> known = dedupKey == null ? null
                     : newKeys.containsKey(dedupKey) ? newKeys.get(dedupKey)
@@ -79,14 +81,23 @@ public class RawEventNormalizer {
     private List<NormalizedEvent> map(SourceMapping mapping, IngestBatch batch, MappingState state) {
         List<NormalizedEvent> events = new ArrayList<>();
         for (int i = 0; i < batch.raws().size(); i++) {
+            check(mapping, batch, i);
             events.addAll(mapOne(mapping, batch, i, state));
         }
         return events;
     }
 
+    private void check(SourceMapping mapping, IngestBatch batch, int index) {
+        try {
+            normalizer.checkRaw(mapping, batch.raws().get(index));
+        } catch (MappingException e) {
+            throw batch.raws().size() == 1 ? e : new BatchItemException(index, e);
+        }
+    }
+
     private List<NormalizedEvent> mapOne(SourceMapping mapping, IngestBatch batch, int index, MappingState state) {
         try {
-            return normalizer.normalize(mapping, batch.raws().get(index), batch.environmentId(), state);
+            return normalizer.normalizeChecked(mapping, batch.raws().get(index), batch.environmentId(), state);
         } catch (MappingException e) {
             throw batch.raws().size() == 1 ? e : new BatchItemException(index, e);
         }

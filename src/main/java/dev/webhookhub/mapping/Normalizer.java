@@ -38,6 +38,12 @@ public class Normalizer {
     }
 
     public List<NormalizedEvent> normalize(SourceMapping mapping, Object raw, String environmentId, MappingState state) {
+        checkRaw(mapping, raw);
+        return normalizeChecked(mapping, raw, environmentId, state);
+    }
+
+    /** Refuses a raw event that is not an object or does not match the mapping's {@code rawSchema}. */
+    public void checkRaw(SourceMapping mapping, Object raw) {
         if (!(raw instanceof Map<?, ?>)) {
             throw new MappingException("source", "a raw " + mapping.source() + " event must be a JSON object");
         }
@@ -48,6 +54,10 @@ public class Normalizer {
                         errors.stream().map(ValidationMessage::getMessage).sorted().toList());
             }
         }
+    }
+
+    /** {@link #normalize} of a raw event that passed {@link #checkRaw}. */
+    public List<NormalizedEvent> normalizeChecked(SourceMapping mapping, Object raw, String environmentId, MappingState state) {
         Map<String, Object> bindings = new HashMap<>();
         bindings.put("environment", environmentId);
         Map<StateSlot, String> keys = new LinkedHashMap<>();

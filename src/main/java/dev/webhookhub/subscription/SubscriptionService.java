@@ -110,6 +110,12 @@ public class SubscriptionService {
     }
 
     private void validate(Subscription s) {
+        // the store's column sizes, said up front rather than as a database error
+        checkLength("target_url", s.targetUrl(), 2048);
+        checkLength("filter", s.filter(), 4000);
+        checkLength("description", s.description(), 1000);
+        checkDistinct("event_types", s.eventTypes());
+        checkDistinct("sources", s.sources());
         targetGuard.refusal(s.targetUrl()).ifPresent(reason -> {
             throw ApiException.badRequest(reason);
         });
@@ -144,6 +150,18 @@ public class SubscriptionService {
         }
     }
 
+    private static void checkDistinct(String field, List<String> values) {
+        if (values != null && new java.util.HashSet<>(values).size() < values.size()) {
+            throw ApiException.badRequest(field + " lists a value more than once");
+        }
+    }
+
+    private static void checkLength(String field, String value, int max) {
+        if (value != null && value.length() > max) {
+            throw ApiException.badRequest(field + " must be at most " + max + " characters");
+        }
+    }
+
     private static Integer timeoutMs(Integer seconds) {
         if (seconds == null) {
             return null;
@@ -173,6 +191,9 @@ public class SubscriptionService {
     }
 
     private static List<String> emptyToNull(List<String> values) {
+        if (values != null && values.contains(null)) {
+            throw ApiException.badRequest("event_types and sources hold names, not null");
+        }
         return values == null || values.isEmpty() ? null : List.copyOf(values);
     }
 

@@ -36,6 +36,10 @@ public final class HubClient {
         this.token = token;
     }
 
+    public String token() {
+        return token;
+    }
+
     public HubClient as(String otherToken) {
         return new HubClient(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherToken);
     }
