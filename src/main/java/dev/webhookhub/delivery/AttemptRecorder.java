@@ -20,11 +20,11 @@ public class AttemptRecorder {
     public static final String ERROR = "hubError";
     private static final int MAX_BODY = 4096;
 
-    private final DeliveryRepository deliveries;
+    private final DeliveryOutcomeWriter outcomes;
     private final DeliveryMetrics metrics;
 
-    public AttemptRecorder(DeliveryRepository deliveries, DeliveryMetrics metrics) {
-        this.deliveries = deliveries;
+    public AttemptRecorder(DeliveryOutcomeWriter outcomes, DeliveryMetrics metrics) {
+        this.outcomes = outcomes;
         this.metrics = metrics;
     }
 
@@ -58,7 +58,7 @@ public class AttemptRecorder {
         long nanos = System.nanoTime() - started;
         long latencyMs = TimeUnit.NANOSECONDS.toMillis(nanos);
         metrics.attempt(status == null ? "error" : (status / 100) + "xx", nanos);
-        deliveries.recordAttempt(job.deliveryId(), Instant.now(), status, latencyMs, error, body);
+        outcomes.attempt(job.deliveryId(), Instant.now(), status, latencyMs, error, body);
     }
 
     private static String readBody(Exchange exchange) {

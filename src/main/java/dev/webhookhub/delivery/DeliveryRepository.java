@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -129,22 +130,18 @@ public class DeliveryRepository {
         return named.query(JOB_QUERY, Collections.singletonMap("ids", ids), DeliveryRepository::job);
     }
 
-    public void recordAttempt(String deliveryId, Instant at, Integer statusCode, long latencyMs, String error,
-            String responseBody) {
-        jdbc.sql("""
+    void recordAttempts(List<DeliveryOutcomeWriter.Attempt> attempts) {
+        template.batchUpdate("""
                 INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, latency_ms, error, response_body)
-                VALUES (?, ?, ?, ?, ?, ?)""")
-                .params(deliveryId, Timestamps.column(at), statusCode, latencyMs, truncate(error, 1000), responseBody)
-                .update();
+                VALUES (?, ?, ?, ?, ?, ?)""", attempts.stream().map(a -> new Object[] {a.deliveryId(),
+                Timestamps.column(a.at()), a.statusCode(), a.latencyMs(), truncate(a.error(), 1000), a.responseBody()}).toList());
     }
 
-    public void markDelivered(String deliveryId, int attempts, int statusCode) {
-        var now = Timestamps.column(Timestamps.now());
-        jdbc.sql("""
+    void markDelivered(List<DeliveryOutcomeWriter.Delivered> delivered) {
+        template.batchUpdate("""
                 UPDATE deliveries SET status = 'delivered', attempts = ?, next_attempt_at = NULL, last_status_code = ?,
-                  last_error = NULL, updated_at = ?, delivered_at = ? WHERE id = ?""")
-                .params(attempts, statusCode, now, now, deliveryId)
-                .update();
+                  last_error = NULL, updated_at = ?, delivered_at = ? WHERE id = ?""", delivered.stream().map(d -> new Object[] {
+                d.attempts(), d.statusCode(), Timestamps.column(d.at()), Timestamps.column(d.at()), d.deliveryId()}).toList());
     }
 
     public void markForRetry(String deliveryId, int attempts, Instant nextAttemptAt, Integer statusCode, String error) {
@@ -176,6 +173,16 @@ public class DeliveryRepository {
 
     private static final String VIEW_COLUMNS = "d.id, d.event_id, e.type, d.subscription_id, d.status, d.attempts,"
             + " d.next_attempt_at, d.last_status_code, d.last_error, d.created_at, d.updated_at, d.delivered_at";
+
+    /** How many deliveries of the environment are in each status. */
+    public Map<String, Long> countByStatus(String environmentId) {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        jdbc.sql("SELECT status, COUNT(*) FROM deliveries WHERE environment_id = ? GROUP BY status")
+                .param(environmentId)
+                .query((rs, n) -> counts.put(rs.getString(1), rs.getLong(2)))
+                .list();
+        return counts;
+    }
 
     /** Newest first; {@code after} is the id of the last delivery of the previous page. */
     public List<DeliveryView> page(String environmentId, String subscriptionId, String status, String after, int limit) {

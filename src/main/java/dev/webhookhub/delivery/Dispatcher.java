@@ -33,6 +33,7 @@ public class Dispatcher {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
     private final DeliveryRepository deliveries;
+    private final DeliveryOutcomeWriter outcomes;
     private final SubscriptionRepository subscriptions;
     private final RetrySchedule schedule;
     private final EndpointGuards guards;
@@ -47,10 +48,11 @@ public class Dispatcher {
     /** Bounds the deliveries in flight on this instance; the rest stay in the store until claimed. */
     private final Semaphore inFlight;
 
-    public Dispatcher(DeliveryRepository deliveries, SubscriptionRepository subscriptions, RetrySchedule schedule,
-            EndpointGuards guards, DeliveryBodies bodies, DeliveryMetrics metrics, ProducerTemplate producer,
-            HubProperties properties) {
+    public Dispatcher(DeliveryRepository deliveries, DeliveryOutcomeWriter outcomes, SubscriptionRepository subscriptions,
+            RetrySchedule schedule, EndpointGuards guards, DeliveryBodies bodies, DeliveryMetrics metrics,
+            ProducerTemplate producer, HubProperties properties) {
         this.deliveries = deliveries;
+        this.outcomes = outcomes;
         this.subscriptions = subscriptions;
         this.schedule = schedule;
         this.guards = guards;
@@ -160,17 +162,20 @@ public class Dispatcher {
         Instant now = Instant.now();
         if (exchange.getException() == null && status != null && status / 100 == 2) {
             pass[0].succeeded(took);
-            deliveries.markDelivered(job.deliveryId(), attempt, status);
+            outcomes.delivered(job.deliveryId(), attempt, status);
             subscriptions.recordOutcome(job.subscriptionId(), true, now);
             metrics.outcome("delivered");
         } else if (status != null && status == DeliveryOutcome.GONE) {
             pass[0].neutral();
+            outcomes.flush();
             subscriptions.disable(job.environmentId(), job.subscriptionId(), "endpoint answered 410 Gone");
             deliveries.markDead(job.deliveryId(), attempt, status, "endpoint answered 410 Gone; webhook disabled");
             metrics.outcome("gone");
             log.warn("webhook {} disabled: {} answered 410 Gone", job.subscriptionId(), job.targetUrl());
         } else {
             pass[0].failed(took);
+            // the attempt log is complete before the delivery's next state is (a rare, synchronous write)
+            outcomes.flush();
             String retryAfter = exchange.getProperty(AttemptRecorder.RETRY_AFTER, String.class);
             scheduleRetry(job, attempt, status, error == null ? describe(exchange) : error,
                     DeliveryOutcome.honoursRetryAfter(status) ? retryAfter : null, now);

@@ -1,6 +1,7 @@
 package dev.webhookhub.delivery;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -106,6 +107,13 @@ public class EndpointGuards {
         return circuits.getAllCircuitBreakers().stream()
                 .filter(c -> c.getState() == CircuitBreaker.State.OPEN || c.getState() == CircuitBreaker.State.HALF_OPEN)
                 .count();
+    }
+
+    /** Webhook ids whose circuit is open or half-open, with that state. */
+    public Map<String, String> openCircuitStates() {
+        return circuits.getAllCircuitBreakers().stream()
+                .filter(c -> c.getState() == CircuitBreaker.State.OPEN || c.getState() == CircuitBreaker.State.HALF_OPEN)
+                .collect(java.util.stream.Collectors.toMap(CircuitBreaker::getName, c -> c.getState().name().toLowerCase()));
     }
 
     public String circuitState(String subscriptionId) {

@@ -25,6 +25,11 @@ import dev.webhookhub.HubProperties;
 import dev.webhookhub.api.ApiException;
 import dev.webhookhub.mapping.NormalizedEvent;
 import dev.webhookhub.security.Tenant;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
@@ -51,6 +56,12 @@ public class IngestController {
         this.maxBytes = properties.ingest().maxBytes().toBytes();
     }
 
+    @Operation(summary = "Ingest one raw event of a source",
+            description = "The source's mapping turns it into zero or more envelopes, stored before the 202.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object",
+                            description = "a raw event as the source's producer sends it (DESIGN.md §3)"))))
+    @ApiResponse(responseCode = "202", description = "stored durably: the ids of the events it produced")
     @PostMapping(path = "/v1/ingest/{source}", consumes = {MediaType.APPLICATION_JSON_VALUE, JSON_TYPES})
     public ResponseEntity<Map<String, List<String>>> ingest(Tenant tenant, @PathVariable String source,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, HttpServletRequest request)
@@ -60,6 +71,10 @@ public class IngestController {
         return accepted(ingest(IngestBatch.of(tenant.environmentId(), source, List.of(raw), key(idempotencyKey))));
     }
 
+    @Operation(summary = "Ingest a batch of raw events of a source, all or nothing",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE, array = @ArraySchema(schema = @Schema(type = "object")))))
+    @ApiResponse(responseCode = "202", description = "stored durably: the ids of the events they produced, in order")
     @PostMapping(path = "/v1/ingest/{source}/batch", consumes = {MediaType.APPLICATION_JSON_VALUE, JSON_TYPES})
     public ResponseEntity<Map<String, List<String>>> ingestBatch(Tenant tenant, @PathVariable String source,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, HttpServletRequest request)
@@ -77,6 +92,9 @@ public class IngestController {
         return accepted(ingest(IngestBatch.of(tenant.environmentId(), source, List.copyOf(raws), key(idempotencyKey))));
     }
 
+    @Operation(summary = "Preview the envelopes a raw event would produce, storing nothing",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object"))))
     @PostMapping(path = "/v1/sources/{source}/preview", consumes = {MediaType.APPLICATION_JSON_VALUE, JSON_TYPES})
     public Map<String, Object> preview(Tenant tenant, @PathVariable String source, HttpServletRequest request)
             throws IOException {

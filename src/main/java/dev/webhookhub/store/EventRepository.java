@@ -54,6 +54,14 @@ public class EventRepository {
                 .optional();
     }
 
+    /** Events stored since {@code since}, counted among the newest {@code upTo} only (a bounded index walk). */
+    public long countSince(String environmentId, Instant since, int upTo) {
+        return jdbc.sql("SELECT COUNT(*) FROM (SELECT created_at FROM events WHERE environment_id = ? ORDER BY seq DESC"
+                        + " FETCH FIRST ? ROWS ONLY) newest WHERE created_at >= ?")
+                .params(environmentId, upTo, Timestamps.column(since))
+                .query(Long.class).single();
+    }
+
     /** Newest first, optionally filtered; {@code beforeSeq} is the cursor. */
     public List<StoredEvent> page(String environmentId, String type, String source, Instant since, Long beforeSeq, int limit) {
         StringBuilder sql = new StringBuilder(

@@ -1,0 +1,162 @@
+package dev.webhookhub.api;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springdoc.core.utils.SpringDocUtils;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import dev.webhookhub.mapping.MappingRegistry;
+import dev.webhookhub.mapping.SourceMapping;
+import dev.webhookhub.security.Tenant;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.examples.Example;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+
+/**
+ * The OpenAPI document at {@code /v3/api-docs} (UI at {@code /docs}): generated from the controllers, with the raw
+ * events and envelopes of every source's golden samples ({@code mappings/<source>/samples/}, taken from the seeds)
+ * as examples of ingest and preview.
+ */
+@Configuration(proxyBeanMethods = false)
+class OpenApiConfiguration {
+
+    static final String API_KEY = "apiKey";
+    static final String ADMIN_TOKEN = "adminToken";
+    private static final Logger log = LoggerFactory.getLogger(OpenApiConfiguration.class);
+
+    static {
+        // resolved from the API key by SecurityConfig, never sent by the client
+        SpringDocUtils.getConfig().addRequestWrapperToIgnore(Tenant.class);
+    }
+
+    @Bean
+    OpenAPI hubOpenApi() {
+        return new OpenAPI()
+                .info(new Info().title("webhook-hub API").version("v1").description("""
+                        Push raw events of a source (`/v1/ingest/{source}`), subscribe webhooks to the envelopes they \
+                        map to, and follow every delivery. Every call takes `Authorization: Bearer <api key>` of one \
+                        environment; environment management takes the admin token. Errors are application/problem+json."""))
+                .components(new Components()
+                        .addSecuritySchemes(API_KEY, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
+                                .description("an environment's API key"))
+                        .addSecuritySchemes(ADMIN_TOKEN, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
+                                .description("HUB_ADMIN_TOKEN, for /v1/environments only")))
+                .addSecurityItem(new SecurityRequirement().addList(API_KEY));
+    }
+
+    @Bean
+    OpenApiCustomizer seedExamples(MappingRegistry mappings) {
+        return openApi -> {
+            openApi.getPaths().forEach((path, item) -> {
+                if (path.startsWith("/v1/environments")) {
+                    item.readOperations().forEach(op -> op.setSecurity(List.of(new SecurityRequirement().addList(ADMIN_TOKEN))));
+                }
+            });
+            var ingest = openApi.getPaths().get("/v1/ingest/{source}");
+            var preview = openApi.getPaths().get("/v1/sources/{source}/preview");
+            for (SourceMapping mapping : mappings.sources()) {
+                for (Sample sample : samples(mappings.dir(), mapping.source())) {
+                    String name = mapping.source() + ": " + sample.name();
+                    if (ingest != null) {
+                        requestExample(ingest.getPost(), name, sample);
+                    }
+                    if (preview != null) {
+                        requestExample(preview.getPost(), name, sample);
+                        ApiResponse ok = preview.getPost().getResponses().get("200");
+                        if (ok != null) {
+                            example(ok.getContent(), name, sample.description(), Map.of("events", sample.envelopes()));
+                        }
+                    }
+                }
+            }
+        };
+    }
+
+    private static void requestExample(Operation operation, String name, Sample sample) {
+        if (operation != null && operation.getRequestBody() != null) {
+            example(operation.getRequestBody().getContent(), name, sample.description(), sample.raw());
+        }
+    }
+
+    private static void example(Content content, String name, String summary, Object value) {
+        if (content == null) {
+            return;
+        }
+        MediaType json = content.computeIfAbsent("application/json", k -> new MediaType());
+        json.addExamples(name, new Example().summary(summary).value(value));
+    }
+
+    /** One raw event of a golden sample and the envelopes it maps to, placeholders filled in. */
+    record Sample(String name, String description, Object raw, List<Object> envelopes) {
+    }
+
+    /** The first step of each sample file that produces envelopes. */
+    @SuppressWarnings("unchecked")
+    static List<Sample> samples(Path mappingsDir, String source) {
+        Path dir = mappingsDir.resolve(source).resolve("samples");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<Sample> samples = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                Map<String, Object> doc;
+                try (Reader reader = Files.newBufferedReader(file)) {
+                    doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+                }
+                for (Object step : (List<Object>) doc.getOrDefault("steps", List.of())) {
+                    if (step instanceof Map<?, ?> s && s.get("raw") instanceof Map<?, ?> raw
+                            && s.get("expect") instanceof List<?> expect && !expect.isEmpty()) {
+                        String name = file.getFileName().toString().replace(".yaml", "");
+                        samples.add(new Sample(name, String.valueOf(doc.getOrDefault("description", name)), raw,
+                                expect.stream().map(OpenApiConfiguration::filled).toList()));
+                        break;
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("no OpenAPI examples from {}: {}", dir, e.getMessage());
+            return List.of();
+        }
+        return samples;
+    }
+
+    /** The samples' placeholders ({@code <evt-id>}, {@code <timestamp>}, ...) as plausible values. */
+    private static Object filled(Object value) {
+        return switch (value) {
+            case null -> null;
+            case Map<?, ?> map -> {
+                Map<Object, Object> copy = new LinkedHashMap<>();
+                map.forEach((k, v) -> copy.put(k, filled(v)));
+                yield copy;
+            }
+            case List<?> list -> list.stream().map(OpenApiConfiguration::filled).toList();
+            case String s when s.equals("<timestamp>") -> "2026-04-15T14:30:00.000Z";
+            case String s when s.startsWith("<") && s.endsWith("-id>") -> s.substring(1, s.indexOf('-')) + "_2fNwVh1jX0sLqMZ7cRk9aP";
+            case String s when s.startsWith("<") && s.endsWith(">") -> "2f0e8b6c-4b9e-4f0a-9c3e-0d5b7c1a9e21";
+            default -> value;
+        };
+    }
+}

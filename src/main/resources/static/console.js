@@ -1,0 +1,375 @@
+// webhook-hub console: plain JS over the public API (/v1), signed in with an environment API key kept in this tab only.
+"use strict";
+
+const KEY = "webhook-hub.api-key";
+const view = document.getElementById("view");
+let refreshTimer = null;
+
+// ---- DOM and API helpers -------------------------------------------------------------------------------------------
+
+/** Builds an element; text children are always text nodes, so data from the API can never become markup. */
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === false || value == null) continue;
+    if (name.startsWith("on")) el.addEventListener(name.slice(2), value);
+    else if (name === "value") el.value = value;
+    else if (name === "checked") el.checked = value;
+    else el.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child == null || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+function show(...nodes) {
+  view.replaceChildren(...nodes.filter((n) => n != null && n !== false));
+}
+
+function flash(message, isError = false) {
+  const box = document.getElementById("flash");
+  box.textContent = message;
+  box.className = isError ? "error" : "";
+  box.hidden = false;
+  clearTimeout(flash.timer);
+  flash.timer = setTimeout(() => (box.hidden = true), isError ? 8000 : 4000);
+}
+
+class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem.detail || problem.title || "HTTP " + status);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+async function api(method, path, body) {
+  const headers = { Authorization: "Bearer " + sessionStorage.getItem(KEY) };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (response.status === 401) {
+    signOut("The API key was refused; sign in again.");
+    throw new ApiError(401, data || {});
+  }
+  if (!response.ok) throw new ApiError(response.status, data || {});
+  return data;
+}
+
+/** Runs an action and reports its failure the way the API explains it (problem+json detail). */
+async function attempt(action) {
+  try {
+    return await action();
+  } catch (e) {
+    const errors = e.problem && e.problem.errors ? " (" + e.problem.errors.join("; ") + ")" : "";
+    flash(e.message + errors, true);
+    return undefined;
+  }
+}
+
+const time = (iso) => (iso ? new Date(iso).toLocaleString() : "");
+const status = (value) => h("span", { class: "status " + value }, value);
+const json = (value) => h("pre", {}, JSON.stringify(value, null, 2));
+const params = (values) => {
+  const query = new URLSearchParams(Object.entries(values).filter(([, v]) => v));
+  return query.toString() ? "?" + query : "";
+};
+const isoFromLocal = (local) => (local ? new Date(local).toISOString() : "");
+
+// ---- sign in -------------------------------------------------------------------------------------------------------
+
+function signOut(message) {
+  sessionStorage.removeItem(KEY);
+  location.hash = "#/signin";
+  if (message) flash(message, true);
+}
+
+function signIn() {
+  const key = h("input", { type: "password", id: "api-key", autocomplete: "off", placeholder: "cly_…" });
+  show(h("div", { class: "card", style: "max-width:480px" },
+    h("h1", {}, "Sign in"),
+    h("p", { class: "muted" }, "With an environment's API key. It stays in this browser tab only."),
+    h("form", {
+      id: "signin-form",
+      onsubmit: async (e) => {
+        e.preventDefault();
+        sessionStorage.setItem(KEY, key.value.trim());
+        if (await attempt(() => api("GET", "/v1/webhooks?limit=1"))) {
+          location.hash = "#/webhooks";
+        }
+      },
+    }, h("label", { for: "api-key" }, "API key"), key, h("p", {}, h("button", { class: "primary", id: "signin" }, "Sign in")))));
+  key.focus();
+}
+
+// ---- webhooks ------------------------------------------------------------------------------------------------------
+
+async function webhooks() {
+  const page = await api("GET", "/v1/webhooks?limit=200");
+  show(h("div", { class: "row" }, h("h1", { style: "flex:1" }, "Webhooks"),
+      h("button", { class: "primary", id: "new-webhook", onclick: () => (location.hash = "#/webhooks/new") }, "New webhook")),
+    page.data.length === 0 ? h("p", { class: "muted" }, "No webhook yet.") :
+      h("table", { id: "webhooks" },
+        h("tr", {}, h("th", {}, "Endpoint"), h("th", {}, "Event types"), h("th", {}, "State"), h("th", {}, "Created")),
+        page.data.map((w) => h("tr", { class: "clickable", "data-id": w.id, onclick: () => (location.hash = "#/webhooks/" + w.id) },
+          h("td", {}, w.target_url, w.description ? h("div", { class: "muted" }, w.description) : null),
+          h("td", {}, w.event_types.length ? w.event_types.join(", ") : "all"),
+          h("td", {}, status(w.is_active ? "active" : "disabled"), w.disabled_reason ? h("div", { class: "muted" }, w.disabled_reason) : null),
+          h("td", {}, time(w.created_at))))));
+}
+
+/** Event type checkboxes from the catalog, grouped by source. */
+async function typePicker(selected) {
+  const catalog = await api("GET", "/v1/event-types");
+  return h("div", { id: "event-types" }, catalog.sources.map((s) => h("fieldset", {},
+    h("legend", {}, s.source),
+    h("div", { class: "types" }, s.event_types.filter((t) => !t.reserved).map((t) => h("label", { title: t.description || "" },
+      h("input", { type: "checkbox", name: "event-type", value: t.type, checked: selected.includes(t.type) }), " ", t.type))))));
+}
+
+const pickedTypes = () => [...document.querySelectorAll("input[name=event-type]:checked")].map((c) => c.value);
+
+async function newWebhook() {
+  const url = h("input", { type: "url", id: "webhook-url", placeholder: "https://example.com/webhooks" });
+  const description = h("input", { type: "text", id: "webhook-description" });
+  show(h("h1", {}, "New webhook"),
+    h("form", {
+      class: "card", id: "webhook-form",
+      onsubmit: async (e) => {
+        e.preventDefault();
+        const created = await attempt(() => api("POST", "/v1/webhooks",
+          { url: url.value.trim(), events: pickedTypes(), description: description.value || undefined }));
+        if (created) {
+          location.hash = "#/webhooks/" + created.id;
+          flash("Webhook created. Its signing secret is shown on its page.");
+        }
+      },
+    },
+    h("label", { for: "webhook-url" }, "Endpoint URL"), url,
+    h("label", { for: "webhook-description" }, "Description"), description,
+    h("label", {}, "Event types (none picked: every type)"), await typePicker([]),
+    h("p", {}, h("button", { class: "primary", id: "create-webhook" }, "Create"))));
+  url.focus();
+}
+
+async function webhook(id) {
+  const [w, deliveries] = await Promise.all([api("GET", "/v1/webhooks/" + id), api("GET", "/v1/webhooks/" + id + "/deliveries?limit=100")]);
+  const url = h("input", { type: "url", id: "webhook-url", value: w.target_url });
+  const description = h("input", { type: "text", id: "webhook-description", value: w.description || "" });
+  const since = h("input", { type: "datetime-local", id: "replay-since" });
+  const reload = () => route();
+  show(
+    h("div", { class: "row" }, h("h1", { style: "flex:1" }, w.target_url), status(w.is_active ? "active" : "disabled"),
+      h("span", {}, "circuit ", h("span", { id: "circuit" }, status(deliveries.circuit)))),
+    w.disabled_reason ? h("p", { class: "muted" }, "Disabled: " + w.disabled_reason) : null,
+    h("div", { class: "card" },
+      h("div", {}, "Signing secret ", h("span", { class: "secret", id: "secret" }, w.secret)),
+      h("div", { class: "row", style: "margin-top:12px" },
+        h("button", { id: "send-test", onclick: async () => {
+          const sent = await attempt(() => api("POST", "/v1/webhooks/" + id + "/test"));
+          if (sent) { flash("Test event " + sent.event_type + " sent."); setTimeout(reload, 800); }
+        } }, "Send test event"),
+        h("button", { id: "rotate-secret", onclick: async () => {
+          if (!confirm("Rotate the signing secret? The old one stays valid for a while.")) return;
+          if (await attempt(() => api("POST", "/v1/webhooks/" + id + "/rotate-secret"))) { flash("Secret rotated."); reload(); }
+        } }, "Rotate secret"),
+        h("button", { id: "toggle-active", class: w.is_active ? "danger" : "", onclick: async () => {
+          if (await attempt(() => api("PATCH", "/v1/webhooks/" + id, { is_active: !w.is_active }))) {
+            flash(w.is_active ? "Webhook disabled." : "Webhook enabled."); reload();
+          }
+        } }, w.is_active ? "Disable" : "Enable"),
+        h("button", { id: "delete-webhook", class: "danger", onclick: async () => {
+          if (!confirm("Delete this webhook and its delivery history?")) return;
+          if ((await attempt(() => api("DELETE", "/v1/webhooks/" + id))) !== undefined) { flash("Webhook deleted."); location.hash = "#/webhooks"; }
+        } }, "Delete"))),
+    h("form", {
+      class: "card", id: "webhook-form",
+      onsubmit: async (e) => {
+        e.preventDefault();
+        if (await attempt(() => api("PATCH", "/v1/webhooks/" + id,
+          { url: url.value.trim(), events: pickedTypes(), description: description.value }))) {
+          flash("Saved."); reload();
+        }
+      },
+    },
+    h("label", { for: "webhook-url" }, "Endpoint URL"), url,
+    h("label", { for: "webhook-description" }, "Description"), description,
+    h("label", {}, "Event types (none picked: every type)"), await typePicker(w.event_types),
+    h("p", {}, h("button", { class: "primary", id: "save-webhook" }, "Save"))),
+    h("h2", {}, "Deliveries"),
+    h("div", { class: "row" },
+      h("div", {}, h("label", { for: "replay-since" }, "Replay every event since"), since),
+      h("button", { id: "replay", onclick: async () => {
+        if (!since.value) { flash("Pick a time to replay from.", true); return; }
+        const done = await attempt(() => api("POST", "/v1/webhooks/" + id + "/replay" + params({ since: isoFromLocal(since.value) })));
+        if (done) { flash(done.replayed + " event(s) replayed."); setTimeout(reload, 500); }
+      } }, "Replay")),
+    deliveryTable(deliveries.data, reload));
+}
+
+// ---- deliveries ----------------------------------------------------------------------------------------------------
+
+function deliveryTable(rows, reload) {
+  if (rows.length === 0) return h("p", { class: "muted", id: "deliveries-empty" }, "No delivery yet.");
+  return h("table", { id: "deliveries" },
+    h("tr", {}, h("th", {}, "Event"), h("th", {}, "Status"), h("th", {}, "Attempts"), h("th", {}, "Last answer"), h("th", {}, "Created"), h("th", {}, "")),
+    rows.map((d) => h("tr", { class: "clickable", "data-id": d.id, "data-status": d.status, onclick: () => (location.hash = "#/deliveries/" + d.id) },
+      h("td", {}, d.event_type, h("div", { class: "muted" }, d.event_id)),
+      h("td", {}, status(d.status)),
+      h("td", {}, d.attempts),
+      h("td", {}, d.last_status_code ?? "", d.last_error ? h("div", { class: "muted" }, d.last_error) : null),
+      h("td", {}, time(d.created_at)),
+      h("td", {}, d.status === "failed" || d.status === "dead" ? h("button", { class: "retry", onclick: async (e) => {
+        e.stopPropagation();
+        if (await attempt(() => api("POST", "/v1/deliveries/" + d.id + "/retry"))) { flash("Retry scheduled."); setTimeout(reload, 800); }
+      } }, "Retry") : null))));
+}
+
+async function deliveries() {
+  const filter = new URLSearchParams(location.hash.split("?")[1] || "");
+  const chosen = filter.get("status") || "";
+  const page = await api("GET", "/v1/deliveries" + params({ status: chosen, limit: 100 }));
+  const select = h("select", { id: "status-filter", onchange: () => (location.hash = "#/deliveries" + params({ status: select.value })) },
+    ["", "pending", "failed", "delivered", "dead"].map((s) => h("option", { value: s, selected: s === chosen }, s || "any status")));
+  show(h("div", { class: "row" }, h("h1", { style: "flex:1" }, "Deliveries"), select), deliveryTable(page.data, () => route()));
+}
+
+async function delivery(id) {
+  const d = await api("GET", "/v1/deliveries/" + id);
+  show(h("div", { class: "row" }, h("h1", { style: "flex:1" }, "Delivery of " + d.event_type), status(d.status),
+      d.status === "failed" || d.status === "dead" ? h("button", { id: "retry-delivery", onclick: async () => {
+        if (await attempt(() => api("POST", "/v1/deliveries/" + id + "/retry"))) { flash("Retry scheduled."); setTimeout(route, 800); }
+      } }, "Retry now") : null),
+    h("p", {}, h("a", { href: "#/webhooks/" + d.webhook_id }, "Webhook " + d.webhook_id), " · event ", d.event_id,
+      d.next_attempt_at ? " · next attempt " + time(d.next_attempt_at) : ""),
+    h("h2", {}, "Attempts"),
+    d.attempt_log.length === 0 ? h("p", { class: "muted" }, "No attempt yet.") :
+      h("table", { id: "attempts" },
+        h("tr", {}, h("th", {}, "When"), h("th", {}, "Status code"), h("th", {}, "Latency"), h("th", {}, "Error"), h("th", {}, "Response body")),
+        d.attempt_log.map((a) => h("tr", {},
+          h("td", {}, time(a.attempted_at)), h("td", {}, a.status_code ?? ""), h("td", {}, a.latency_ms == null ? "" : a.latency_ms + " ms"),
+          h("td", {}, a.error || ""), h("td", {}, a.response_body ? h("code", {}, a.response_body) : "")))));
+}
+
+// ---- events --------------------------------------------------------------------------------------------------------
+
+async function events() {
+  const catalog = await api("GET", "/v1/event-types");
+  const source = h("select", { id: "event-source" }, h("option", { value: "" }, "any source"),
+    catalog.sources.map((s) => h("option", { value: s.source }, s.source)));
+  const type = h("select", { id: "event-type" }, h("option", { value: "" }, "any type"),
+    catalog.sources.flatMap((s) => s.event_types.map((t) => h("option", { value: t.type }, t.type))));
+  const since = h("input", { type: "datetime-local", id: "event-since" });
+  const live = h("input", { type: "checkbox", id: "live", checked: true });
+  const list = h("div", { id: "event-list" });
+  const detail = h("div", { id: "event-detail" }, h("p", { class: "muted" }, "Pick an event to see its envelope."));
+  let selected = null;
+  async function load() {
+    const page = await api("GET", "/v1/events" + params({ source: source.value, type: type.value, since: isoFromLocal(since.value), limit: 100 }));
+    list.replaceChildren(page.data.length === 0 ? h("p", { class: "muted" }, "No event.") : h("table", { id: "events" },
+      h("tr", {}, h("th", {}, "Type"), h("th", {}, "Source"), h("th", {}, "Received")),
+      page.data.map((e) => h("tr", { class: "clickable" + (e.id === selected ? " selected" : ""), "data-id": e.id, onclick: () => {
+        selected = e.id;
+        detail.replaceChildren(h("h2", {}, e.type), h("p", { class: "muted" }, e.id), json(e.envelope));
+        load();
+      } }, h("td", {}, e.type), h("td", {}, e.source), h("td", {}, time(e.created_at))))));
+  }
+  [source, type, since].forEach((input) => input.addEventListener("change", load));
+  show(h("h1", {}, "Events"),
+    h("div", { class: "row" }, source, type, h("div", {}, h("label", { for: "event-since" }, "Since"), since),
+      h("label", {}, live, " live")),
+    h("div", { class: "split" }, list, detail));
+  await load();
+  refreshTimer = setInterval(() => live.checked && load().catch(() => {}), 2000);
+}
+
+// ---- sources and playground ----------------------------------------------------------------------------------------
+
+async function sources() {
+  const loaded = await api("GET", "/v1/sources");
+  const source = h("select", { id: "playground-source" }, loaded.sources.map((s) => h("option", { value: s.source }, s.source)));
+  const raw = h("textarea", { id: "playground-raw", spellcheck: "false", placeholder: '{"kind": "sync_run", ...}' });
+  const result = h("div", { id: "playground-result" });
+  show(h("h1", {}, "Sources"),
+    h("table", { id: "sources" }, h("tr", {}, h("th", {}, "Source"), h("th", {}, "Event types"), h("th", {}, "Mapping file")),
+      loaded.sources.map((s) => h("tr", {}, h("td", {}, s.source), h("td", {}, s.event_types.join(", ")), h("td", { class: "muted" }, s.file)))),
+    loaded.errors.length === 0 ? h("p", { class: "muted", id: "load-errors" }, "Every mapping file loaded.") :
+      h("div", { class: "card", id: "load-errors" }, h("h2", {}, "Mapping files that did not load"),
+        loaded.errors.map((e) => h("div", {}, h("strong", {}, e.file), h("ul", {}, e.errors.map((m) => h("li", {}, m)))))),
+    h("h2", {}, "Mapping playground"),
+    h("p", { class: "muted" }, "Paste a raw event as its producer sends it: see the envelopes it would produce. Nothing is stored."),
+    h("div", { class: "split" },
+      h("div", {}, h("div", { class: "row" }, source,
+        h("button", { class: "primary", id: "preview", onclick: async () => {
+          let body;
+          try { body = JSON.parse(raw.value); } catch (e) { result.replaceChildren(h("p", { class: "status dead" }, "Not JSON: " + e.message)); return; }
+          try {
+            const preview = await api("POST", "/v1/sources/" + source.value + "/preview", body);
+            result.replaceChildren(h("p", {}, preview.events.length + " envelope(s)"), json(preview.events));
+          } catch (e) {
+            result.replaceChildren(h("p", { class: "status dead" }, e.message), e.problem && e.problem.errors ? h("ul", {}, e.problem.errors.map((m) => h("li", {}, m))) : "");
+          }
+        } }, "Preview")), raw),
+      result));
+}
+
+// ---- health --------------------------------------------------------------------------------------------------------
+
+async function health() {
+  const cards = h("div", { class: "cards", id: "health" });
+  const circuits = h("div", { id: "circuits" });
+  async function load() {
+    const s = await api("GET", "/v1/stats");
+    const metric = (id, label, value) => h("div", { class: "card" }, h("div", { class: "metric", id }, value), h("div", { class: "muted" }, label));
+    cards.replaceChildren(
+      metric("stat-pending", "pending", s.deliveries.pending),
+      metric("stat-failed", "retrying", s.deliveries.failed),
+      metric("stat-dead", "dead", s.deliveries.dead),
+      metric("stat-delivered", "delivered", s.deliveries.delivered),
+      metric("stat-circuits", "open circuits", s.open_circuits.length),
+      metric("stat-rate", "events/s (last minute)", s.events_per_second));
+    circuits.replaceChildren(s.open_circuits.length === 0 ? h("p", { class: "muted" }, "Every circuit is closed.") :
+      h("table", {}, h("tr", {}, h("th", {}, "Webhook"), h("th", {}, "Circuit")),
+        s.open_circuits.map((c) => h("tr", {}, h("td", {}, h("a", { href: "#/webhooks/" + c.webhook_id }, c.webhook_id)), h("td", {}, status(c.state))))));
+  }
+  show(h("h1", {}, "Health"), cards, h("h2", {}, "Open circuits"), circuits);
+  await load();
+  refreshTimer = setInterval(() => load().catch(() => {}), 3000);
+}
+
+// ---- routing -------------------------------------------------------------------------------------------------------
+
+const routes = [
+  [/^#\/webhooks\/new$/, newWebhook],
+  [/^#\/webhooks\/([^/?]+)$/, webhook],
+  [/^#\/webhooks$/, webhooks],
+  [/^#\/events$/, events],
+  [/^#\/deliveries\/([^/?]+)$/, delivery],
+  [/^#\/deliveries(\?.*)?$/, deliveries],
+  [/^#\/sources$/, sources],
+  [/^#\/health$/, health],
+];
+
+async function route() {
+  clearInterval(refreshTimer);
+  const signedIn = !!sessionStorage.getItem(KEY);
+  document.getElementById("nav").hidden = !signedIn;
+  if (!signedIn) return signIn();
+  const hash = location.hash || "#/webhooks";
+  document.querySelectorAll("nav a").forEach((a) => a.classList.toggle("active", hash.startsWith(a.getAttribute("href"))));
+  for (const [pattern, render] of routes) {
+    const match = hash.match(pattern);
+    if (match) {
+      await attempt(() => (pattern.source.includes("([^") ? render(decodeURIComponent(match[1])) : render()));
+      return;
+    }
+  }
+  location.hash = "#/webhooks";
+}
+
+document.getElementById("sign-out").addEventListener("click", () => signOut());
+window.addEventListener("hashchange", route);
+route();
