@@ -42,6 +42,12 @@ public final class Benchmarks {
     private final Path out;
     private final LoadGenerator load = new LoadGenerator();
     private final Map<String, String> figures = new LinkedHashMap<>();
+
+    /** Kept for results.md and printed at once, so that a run cut short still leaves what it measured. */
+    private void figure(String name, String text) {
+        figures.put(name, text);
+        System.out.println(name + ": " + text);
+    }
     private final Map<String, Double> chart = new LinkedHashMap<>();
     private double ceiling = Double.NaN;
 
@@ -109,8 +115,8 @@ public final class Benchmarks {
             var many = load.closedLoop(8, seconds(20), Long.MAX_VALUE, n -> new LoadGenerator.Request(batch, KEY, batchOf(100, "b", n)), null);
             double eventsPerSecond = many.perSecond() * 100;
             record("ingest " + database + " batch", "events/s, batches of 100, 8 senders", eventsPerSecond, many);
-            figures.put("ingest " + database + " single / ceiling", ratio(one.perSecond()));
-            figures.put("ingest " + database + " batch / single", String.format("%.1f x", eventsPerSecond / one.perSecond()));
+            figure("ingest " + database + " single / ceiling", ratio(one.perSecond()));
+            figure("ingest " + database + " batch / single", String.format("%.1f x", eventsPerSecond / one.perSecond()));
             chart.put("ingest " + database + ", single", one.perSecond());
             chart.put("ingest " + database + ", batch of 100", eventsPerSecond);
         }
@@ -130,7 +136,7 @@ public final class Benchmarks {
             long before = receiver.received();
             var saturated = load.closedLoop(16, seconds(20), Long.MAX_VALUE, n -> new LoadGenerator.Request(single, KEY, syncRun("sat", n)), null);
             double saturatedDeliveries = (receiver.received() - before) / (saturated.elapsed().toNanos() / 1e9);
-            figures.put("e2e saturated", String.format("%.0f deliveries/s while ingest ran flat out (%.0f events/s in, backlog growing)",
+            figure("e2e saturated", String.format("%.0f deliveries/s while ingest ran flat out (%.0f events/s in, backlog growing)",
                     saturatedDeliveries, saturated.perSecond()));
             awaitCount(receiver, saturated.ok() * 10, Duration.ofMinutes(5));
 
@@ -140,11 +146,11 @@ public final class Benchmarks {
                 System.out.printf("e2e at %.0f events/s: %s%n", rate, run);
                 if (run.keptUp() || attempt == 3) {
                     double deliveries = run.delivered / run.seconds;
-                    figures.put("e2e sustained", String.format("%.0f deliveries/s for %.0f s (%.0f events/s x 10 subscriptions); "
+                    figure("e2e sustained", String.format("%.0f deliveries/s for %.0f s (%.0f events/s x 10 subscriptions); "
                             + "backlog at the end %d (%.2f s of work), %s", deliveries, run.seconds, rate, run.finalBacklog,
                             run.finalBacklog / deliveries, run.keptUp() ? "not growing" : "GROWING"));
-                    figures.put("e2e sustained / ceiling", ratio(deliveries));
-                    figures.put("footprint during e2e", String.format("heap used max %.0f MB, live heap after GC max %.0f MB, RSS max %.0f MB",
+                    figure("e2e sustained / ceiling", ratio(deliveries));
+                    figure("footprint during e2e", String.format("heap used max %.0f MB, live heap after GC max %.0f MB, RSS max %.0f MB",
                             run.maxHeap / 1e6, run.maxLiveHeap / 1e6, run.maxRss / 1e6));
                     chart.put("end to end, deliveries (10 subscriptions)", deliveries);
                     break;
@@ -152,7 +158,7 @@ public final class Benchmarks {
                 rate *= 0.8;
                 awaitCount(receiver, receiver.received() + run.finalBacklog, Duration.ofMinutes(5));
             }
-            figures.put("startup to ready (fresh H2)", String.format("%.2f s (JVM launch to first healthy /actuator/health)",
+            figure("startup to ready (fresh H2)", String.format("%.2f s (JVM launch to first healthy /actuator/health)",
                     hub.startup().toMillis() / 1000.0));
         }
         profileTop(name);
@@ -224,8 +230,8 @@ public final class Benchmarks {
                     endToEnd.add(arrived - e.getValue());
                 }
             }
-            figures.put("latency ingest->delivery at 1000 events/s", endToEnd.summary() + (missing > 0 ? ", " + missing + " not delivered within 60 s" : ""));
-            figures.put("latency of the 202 at 1000 events/s", result.latencies().summary() + ", " + result.failed() + " not accepted");
+            figure("latency ingest->delivery at 1000 events/s", endToEnd.summary() + (missing > 0 ? ", " + missing + " not delivered within 60 s" : ""));
+            figure("latency of the 202 at 1000 events/s", result.latencies().summary() + ", " + result.failed() + " not accepted");
         }
     }
 
@@ -242,7 +248,7 @@ public final class Benchmarks {
             Duration window = seconds(30);
 
             var alone = healthyLatency(receiver, single, window, "alone");
-            figures.put("healthy endpoint alone, 50 events/s", alone.summary());
+            figure("healthy endpoint alone, 50 events/s", alone.summary());
 
             long slowBefore = slowArrivals(receiver);
             Thread slowLoad = Thread.ofVirtual().start(() -> {
@@ -259,9 +265,9 @@ public final class Benchmarks {
             // that arrived up to one second (their answer time) before the window closed
             double seconds = (System.nanoTime() - started) / 1e9;
             long slowDone = slowArrivals(receiver) - slowBefore;
-            figures.put("slow endpoints", String.format("%.0f deliveries/s to 1,000 endpoints answering after 1 s (%d in %.0f s)",
+            figure("slow endpoints", String.format("%.0f deliveries/s to 1,000 endpoints answering after 1 s (%d in %.0f s)",
                     slowDone / seconds, slowDone, seconds));
-            figures.put("healthy endpoint beside them, 50 events/s", beside.summary());
+            figure("healthy endpoint beside them, 50 events/s", beside.summary());
             chart.put("1,000 endpoints answering after 1 s", slowDone / seconds);
         }
     }
@@ -301,7 +307,7 @@ public final class Benchmarks {
                 if (fill.ok() * 500 != events) {
                     throw new IllegalStateException("backlog fill stored " + fill.ok() * 500 + " of " + events + " events: " + fill.statuses());
                 }
-                figures.put("backlog stored", String.format("%,d pending deliveries (%,d events x 10 subscriptions) in %.0f s",
+                figure("backlog stored", String.format("%,d pending deliveries (%,d events x 10 subscriptions) in %.0f s",
                         deliveries, events, fill.elapsed().toMillis() / 1000.0));
                 filler.stop();
             }
@@ -316,11 +322,11 @@ public final class Benchmarks {
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 boolean oom = Files.readString(Path.of("target/" + name + ".log")).contains("OutOfMemoryError");
-                figures.put("backlog drain with -Xmx512m", String.format("%,d of %,d delivered in %.0f s (%.0f/s), OOM: %s, "
+                figure("backlog drain with -Xmx512m", String.format("%,d of %,d delivered in %.0f s (%.0f/s), OOM: %s, "
                         + "heap used max %.0f MB, live heap after GC max %.0f MB, RSS max %.0f MB", receiver.received(), deliveries,
                         seconds, receiver.received() / seconds, oom ? "YES" : "no", sampler.maxHeap / 1e6, sampler.maxLiveHeap / 1e6,
                         sampler.maxRss / 1e6));
-                figures.put("startup to ready with the backlog", String.format("%.2f s", hub.startup().toMillis() / 1000.0));
+                figure("startup to ready with the backlog", String.format("%.2f s", hub.startup().toMillis() / 1000.0));
                 chart.put("backlog drain, deliveries", receiver.received() / seconds);
             }
         }
@@ -425,9 +431,8 @@ public final class Benchmarks {
     }
 
     private void record(String name, String unit, double value, LoadGenerator.Result result) {
-        figures.put(name, String.format("%.0f %s; answer latency %s; statuses %s", value, unit, result.latencies().summary(),
+        figure(name, String.format("%.0f %s; answer latency %s; statuses %s", value, unit, result.latencies().summary(),
                 result.statuses()));
-        System.out.println(name + ": " + figures.get(name));
     }
 
     private String ratio(double value) {
