@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,12 +17,13 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.webhookhub.subscription.SubscriptionRepository;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 
 /**
- * Writes the attempt log and the "delivered" marks in one transaction every few milliseconds instead of two
- * transactions per delivery: a commit is what a delivery costs the store most (the profile of the end-to-end
+ * Writes the attempt log, the "delivered" marks and the webhooks' recovery from failing in one transaction every
+ * few milliseconds instead of three transactions per delivery: a commit is what a delivery costs the store most (the profile of the end-to-end
  * benchmark, docs/BENCHMARKS.md). Nothing acknowledged depends on these rows: if the process dies before a flush,
  * those deliveries are still leased and are sent again after the lease (at least once), and their attempts are
  * missing from the log.
@@ -40,14 +43,18 @@ public class DeliveryOutcomeWriter {
     }
 
     private final DeliveryRepository deliveries;
+    private final SubscriptionRepository subscriptions;
     private final TransactionTemplate transaction;
     private final Queue<Attempt> attempts = new ConcurrentLinkedQueue<>();
     private final Queue<Delivered> delivered = new ConcurrentLinkedQueue<>();
+    private final Set<String> succeeded = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("delivery-outcome-writer").daemon().factory());
 
-    public DeliveryOutcomeWriter(DeliveryRepository deliveries, TransactionTemplate transaction) {
+    public DeliveryOutcomeWriter(DeliveryRepository deliveries, SubscriptionRepository subscriptions,
+            TransactionTemplate transaction) {
         this.deliveries = deliveries;
+        this.subscriptions = subscriptions;
         this.transaction = transaction;
     }
 
@@ -55,8 +62,10 @@ public class DeliveryOutcomeWriter {
         attempts.add(new Attempt(deliveryId, at, statusCode, latencyMs, error, responseBody));
     }
 
-    public void delivered(String deliveryId, int attempts, int statusCode) {
+    /** A delivery went through: its mark, and its webhook is not failing (any more). */
+    public void delivered(String deliveryId, String subscriptionId, int attempts, int statusCode) {
         delivered.add(new Delivered(deliveryId, attempts, statusCode, Instant.now()));
+        succeeded.add(subscriptionId);
     }
 
     @PostConstruct
@@ -71,21 +80,26 @@ public class DeliveryOutcomeWriter {
     public synchronized void flush() {
         List<Attempt> attemptBatch = drain(attempts);
         List<Delivered> deliveredBatch = drain(delivered);
-        if (attemptBatch.isEmpty() && deliveredBatch.isEmpty()) {
+        List<String> webhooks = new ArrayList<>(succeeded);
+        succeeded.removeAll(webhooks);
+        if (attemptBatch.isEmpty() && deliveredBatch.isEmpty() && webhooks.isEmpty()) {
             return;
         }
         try {
             transaction.executeWithoutResult(status -> {
                 deliveries.recordAttempts(attemptBatch);
                 deliveries.markDelivered(deliveredBatch);
+                subscriptions.clearFailing(webhooks);
             });
         } catch (DataIntegrityViolationException e) {
             // a delivery deleted meanwhile (its webhook was): write the rest one by one, leave out what refers to it
             attemptBatch.forEach(a -> writeAlone(() -> deliveries.recordAttempts(List.of(a))));
             deliveredBatch.forEach(d -> writeAlone(() -> deliveries.markDelivered(List.of(d))));
+            writeAlone(() -> subscriptions.clearFailing(webhooks));
         } catch (RuntimeException e) {
             attempts.addAll(attemptBatch);
             delivered.addAll(deliveredBatch);
+            succeeded.addAll(webhooks);
             throw e;
         }
     }

@@ -162,8 +162,7 @@ public class Dispatcher {
         Instant now = Instant.now();
         if (exchange.getException() == null && status != null && status / 100 == 2) {
             pass[0].succeeded(took);
-            outcomes.delivered(job.deliveryId(), attempt, status);
-            subscriptions.recordOutcome(job.subscriptionId(), true, now);
+            outcomes.delivered(job.deliveryId(), job.subscriptionId(), attempt, status);
             metrics.outcome("delivered");
         } else if (status != null && status == DeliveryOutcome.GONE) {
             pass[0].neutral();
@@ -212,7 +211,7 @@ public class Dispatcher {
     }
 
     private void disableIfFailingTooLong(DeliveryJob job, Instant now) {
-        Instant failingSince = subscriptions.recordOutcome(job.subscriptionId(), false, now);
+        Instant failingSince = subscriptions.markFailing(job.subscriptionId(), now);
         if (failingSince != null && Duration.between(failingSince, now).compareTo(disableAfter) >= 0) {
             subscriptions.disable(job.environmentId(), job.subscriptionId(),
                     "failing continuously since " + failingSince + " (hub.delivery.disable-after " + disableAfter + ")");

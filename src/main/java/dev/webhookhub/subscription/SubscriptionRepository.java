@@ -3,9 +3,11 @@ package dev.webhookhub.subscription;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -25,10 +27,12 @@ public class SubscriptionRepository {
             + " retry_schedule, failing_since, created_at, updated_at";
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate template;
     private final JsonColumns json;
 
-    public SubscriptionRepository(JdbcClient jdbc, JsonColumns json) {
+    public SubscriptionRepository(JdbcClient jdbc, JdbcTemplate template, JsonColumns json) {
         this.jdbc = jdbc;
+        this.template = template;
         this.json = json;
     }
 
@@ -91,11 +95,14 @@ public class SubscriptionRepository {
      * Tracks continuous failure: the first failure after a success starts the clock, a success stops it.
      * @return when the endpoint started failing, after this outcome (null when it is healthy)
      */
-    public Instant recordOutcome(String id, boolean success, Instant now) {
-        if (success) {
-            jdbc.sql("UPDATE subscriptions SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL").param(id).update();
-            return null;
-        }
+    /** The webhooks just delivered to are not failing (any more). */
+    public void clearFailing(Collection<String> ids) {
+        template.batchUpdate("UPDATE subscriptions SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL",
+                ids.stream().map(id -> new Object[] {id}).toList());
+    }
+
+    /** @return since when the webhook has been failing without a success in between */
+    public Instant markFailing(String id, Instant now) {
         jdbc.sql("UPDATE subscriptions SET failing_since = ? WHERE id = ? AND failing_since IS NULL")
                 .params(Timestamps.column(now), id).update();
         return jdbc.sql("SELECT failing_since FROM subscriptions WHERE id = ?").param(id)

@@ -70,15 +70,15 @@ class ConsoleBrowserTest extends HubTest {
             WebElement key = waitFor(By.id("api-key"));
             screenshot("1-sign-in");
             key.sendKeys(env.token());
-            browser.findElement(By.id("signin")).click();
-            waitFor(By.id("new-webhook")).click();
+            click(By.id("signin"));
+            click(By.id("new-webhook"));
 
             // create a webhook, event type picked from the catalog
             waitFor(By.id("webhook-url")).sendKeys(receiver.url("/console"));
             browser.findElement(By.id("webhook-description")).sendKeys("Ops alerts");
-            browser.findElement(By.cssSelector("input[name=event-type][value='connection.sync_failed']")).click();
+            click(By.cssSelector("input[name=event-type][value='connection.sync_failed']"));
             screenshot("2-new-webhook");
-            browser.findElement(By.id("create-webhook")).click();
+            click(By.id("create-webhook"));
             WebElement secret = waitFor(By.id("secret"));
             assertThat(secret.getText()).startsWith("whsec_");
             String webhookPage = browser.getCurrentUrl();
@@ -96,11 +96,11 @@ class ConsoleBrowserTest extends HubTest {
             ingest(env, "configly", syncFailed("console-2"));
             awaitRow(webhookPage, "tr[data-status=dead]");
             receiver.byDefault(Reply.status(204));
-            browser.findElement(By.cssSelector("tr[data-status=dead] button.retry")).click();
+            click(By.cssSelector("tr[data-status=dead] button.retry"));
             awaitCount(webhookPage, "tr[data-status=delivered]", 2);
 
             // the delivery's attempts: status codes, latency, response body
-            browser.findElements(By.cssSelector("#deliveries tr[data-id]")).getFirst().click();
+            click(By.cssSelector("#deliveries tr[data-id]"));
             WebElement attempts = waitFor(By.id("attempts"));
             assertThat(attempts.getText()).contains("500", "204", "maintenance", " ms");
             screenshot("4-delivery-attempts");
@@ -108,16 +108,16 @@ class ConsoleBrowserTest extends HubTest {
             // rotate the secret, send a test event, disable and enable
             browser.get(webhookPage);
             String before = waitFor(By.id("secret")).getText();
-            browser.findElement(By.id("rotate-secret")).click();
+            click(By.id("rotate-secret"));
             browser.switchTo().alert().accept();
             waiting().until(d -> !d.findElement(By.id("secret")).getText().equals(before));
             int received = receiver.received().size();
-            waitFor(By.id("send-test")).click();
+            click(By.id("send-test"));
             awaitReceived(receiver, received + 1);
-            waitFor(By.id("toggle-active")).click();
+            click(By.id("toggle-active"));
             waiting().until(ExpectedConditions.textToBe(By.id("toggle-active"), "Enable"));
             assertThat(env.get("/v1/webhooks").json().toString()).contains("is_active=false");
-            browser.findElement(By.id("toggle-active")).click();
+            click(By.id("toggle-active"));
             waiting().until(ExpectedConditions.textToBe(By.id("toggle-active"), "Disable"));
 
             // events, live, with the envelope as JSON
@@ -137,14 +137,14 @@ class ConsoleBrowserTest extends HubTest {
             browser.get("http://127.0.0.1:" + port + "/#/sources");
             new Select(waitFor(By.id("playground-source"))).selectByValue("configly");
             browser.findElement(By.id("playground-raw")).sendKeys(syncFailed("playground"));
-            browser.findElement(By.id("preview")).click();
+            click(By.id("preview"));
             waiting().until(ExpectedConditions.textToBePresentInElementLocated(
                     By.id("playground-result"), "connection.sync_failed"));
             assertThat(browser.findElement(By.id("sources")).getText()).contains("configly", "feedback", "integration-sync", "synq", "unified-api");
             screenshot("6-playground");
             browser.findElement(By.id("playground-raw")).clear();
             browser.findElement(By.id("playground-raw")).sendKeys("{\"kind\":\"nope\",\"connection\":\"c\"}");
-            browser.findElement(By.id("preview")).click();
+            click(By.id("preview"));
             waiting().until(ExpectedConditions.textToBePresentInElementLocated(
                     By.id("playground-result"), "not a valid configly event"));
 
@@ -166,6 +166,14 @@ class ConsoleBrowserTest extends HubTest {
         var wait = new WebDriverWait(browser, Duration.ofSeconds(10));
         wait.ignoring(StaleElementReferenceException.class);
         return wait;
+    }
+
+    /** Clicks what is there when the click lands: a view redrawn meanwhile only means looking for it again. */
+    private static void click(By locator) {
+        waiting().until(d -> {
+            d.findElement(locator).click();
+            return true;
+        });
     }
 
     private static WebElement waitFor(By locator) {
