@@ -22,8 +22,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 
 /**
- * Writes the attempt log, the "delivered" marks and the webhooks' recovery from failing in one transaction every
- * few milliseconds instead of three transactions per delivery: a commit is what a delivery costs the store most (the profile of the end-to-end
+ * Writes the attempt log, the "delivered" and "deferred" marks and the webhooks' recovery from failing in one
+ * transaction every few milliseconds instead of several transactions per delivery: a commit is what a delivery costs the store most (the profile of the end-to-end
  * benchmark, docs/BENCHMARKS.md). Nothing acknowledged depends on these rows: if the process dies before a flush,
  * those deliveries are still leased and are sent again after the lease (at least once), and their attempts are
  * missing from the log.
@@ -42,12 +42,16 @@ public class DeliveryOutcomeWriter {
     record Delivered(String deliveryId, int attempts, int statusCode, Instant at) {
     }
 
+    record Deferred(String deliveryId, Instant until) {
+    }
+
     private final DeliveryRepository deliveries;
     private final SubscriptionRepository subscriptions;
     private final TransactionTemplate transaction;
     private final Queue<Attempt> attempts = new ConcurrentLinkedQueue<>();
     private final Queue<Delivered> delivered = new ConcurrentLinkedQueue<>();
     private final Set<String> succeeded = ConcurrentHashMap.newKeySet();
+    private final Queue<Deferred> deferred = new ConcurrentLinkedQueue<>();
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("delivery-outcome-writer").daemon().factory());
 
@@ -68,6 +72,11 @@ public class DeliveryOutcomeWriter {
         succeeded.add(subscriptionId);
     }
 
+    /** Not sent now (endpoint busy, circuit open, rate limit): due again at {@code until}; its lease holds till then. */
+    public void deferred(String deliveryId, Instant until) {
+        deferred.add(new Deferred(deliveryId, until));
+    }
+
     @PostConstruct
     void start() {
         flusher.scheduleWithFixedDelay(this::flushQuietly, FLUSH_INTERVAL_MS, FLUSH_INTERVAL_MS, TimeUnit.MILLISECONDS);
@@ -80,25 +89,29 @@ public class DeliveryOutcomeWriter {
     public synchronized void flush() {
         List<Attempt> attemptBatch = drain(attempts);
         List<Delivered> deliveredBatch = drain(delivered);
+        List<Deferred> deferredBatch = drain(deferred);
         List<String> webhooks = new ArrayList<>(succeeded);
         succeeded.removeAll(webhooks);
-        if (attemptBatch.isEmpty() && deliveredBatch.isEmpty() && webhooks.isEmpty()) {
+        if (attemptBatch.isEmpty() && deliveredBatch.isEmpty() && deferredBatch.isEmpty() && webhooks.isEmpty()) {
             return;
         }
         try {
             transaction.executeWithoutResult(status -> {
                 deliveries.recordAttempts(attemptBatch);
                 deliveries.markDelivered(deliveredBatch);
+                deliveries.defer(deferredBatch);
                 subscriptions.clearFailing(webhooks);
             });
         } catch (DataIntegrityViolationException e) {
             // a delivery deleted meanwhile (its webhook was): write the rest one by one, leave out what refers to it
             attemptBatch.forEach(a -> writeAlone(() -> deliveries.recordAttempts(List.of(a))));
             deliveredBatch.forEach(d -> writeAlone(() -> deliveries.markDelivered(List.of(d))));
+            writeAlone(() -> deliveries.defer(deferredBatch));
             writeAlone(() -> subscriptions.clearFailing(webhooks));
         } catch (RuntimeException e) {
             attempts.addAll(attemptBatch);
             delivered.addAll(deliveredBatch);
+            deferred.addAll(deferredBatch);
             succeeded.addAll(webhooks);
             throw e;
         }

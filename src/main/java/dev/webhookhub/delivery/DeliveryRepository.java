@@ -110,10 +110,9 @@ public class DeliveryRepository {
      * Puts a claimed delivery back without an attempt: its endpoint is busy, rate limited or behind an open
      * circuit, so the try would say nothing about the endpoint and must not cost one of its retries.
      */
-    public void defer(String deliveryId, Instant until) {
-        jdbc.sql("UPDATE deliveries SET next_attempt_at = ?, lease_owner = NULL WHERE id = ? AND status IN ('pending', 'failed')")
-                .params(Timestamps.column(until), deliveryId)
-                .update();
+    void defer(List<DeliveryOutcomeWriter.Deferred> deferred) {
+        template.batchUpdate("UPDATE deliveries SET next_attempt_at = ?, lease_owner = NULL WHERE id = ? AND status IN ('pending', 'failed')",
+                deferred.stream().map(d -> new Object[] {Timestamps.column(d.until()), d.deliveryId()}).toList());
     }
 
     /** Makes leased deliveries due now, for any instance to claim. */

@@ -147,7 +147,7 @@ public class Dispatcher {
         EndpointGuards.Pass[] pass = new EndpointGuards.Pass[1];
         Optional<EndpointGuards.Deferral> deferral = guards.admit(job, pass);
         if (deferral.isPresent()) {
-            deliveries.defer(job.deliveryId(), Instant.now().plus(deferral.get().delay()));
+            outcomes.deferred(job.deliveryId(), Instant.now().plus(deferral.get().delay()));
             metrics.outcome("deferred");
             log.debug("delivery {} to {} deferred: {}", job.deliveryId(), job.targetUrl(), deferral.get().reason());
             return;

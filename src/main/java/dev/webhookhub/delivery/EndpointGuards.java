@@ -3,7 +3,9 @@ package dev.webhookhub.delivery;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.stereotype.Component;
 
@@ -40,9 +42,19 @@ public class EndpointGuards {
         void neutral();
     }
 
+    /**
+     * How long a delivery waits in-process for a slot of its busy endpoint: a slot of a healthy endpoint frees within
+     * milliseconds, and waiting beats a round trip through the store (defer, then claim again).
+     */
+    private static final Duration BUSY_WAIT = Duration.ofSeconds(1);
+    /** Waiters per endpoint slot: beyond that, deliveries go back to the store, so that a hanging endpoint holds
+     * little of the instance's in-flight room (EndpointIsolationTest). */
+    private static final int WAITERS_PER_SLOT = 10;
     private static final Duration BUSY_RETRY = Duration.ofMillis(500);
 
     private final BulkheadRegistry bulkheads;
+    private final Map<String, AtomicInteger> waiters = new ConcurrentHashMap<>();
+    private final int maxWaiters;
     private final CircuitBreakerRegistry circuits;
     private final RateLimiterRegistry rateLimiters = RateLimiterRegistry.ofDefaults();
     private final Duration openFor;
@@ -50,9 +62,10 @@ public class EndpointGuards {
     public EndpointGuards(HubProperties properties) {
         var delivery = properties.delivery();
         this.openFor = delivery.circuitOpenFor();
+        this.maxWaiters = WAITERS_PER_SLOT * delivery.maxConcurrencyPerEndpoint();
         this.bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
                 .maxConcurrentCalls(delivery.maxConcurrencyPerEndpoint())
-                .maxWaitDuration(Duration.ZERO)
+                .maxWaitDuration(BUSY_WAIT)
                 .build());
         this.circuits = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -72,7 +85,7 @@ public class EndpointGuards {
             return Optional.of(new Deferral("circuit open", openFor));
         }
         Bulkhead bulkhead = bulkheads.bulkhead(endpoint);
-        if (!bulkhead.tryAcquirePermission()) {
+        if (!enter(bulkhead, endpoint)) {
             circuit.releasePermission();
             return Optional.of(new Deferral("endpoint busy", BUSY_RETRY));
         }
@@ -101,6 +114,15 @@ public class EndpointGuards {
             }
         };
         return Optional.empty();
+    }
+
+    private boolean enter(Bulkhead bulkhead, String endpoint) {
+        AtomicInteger waiting = waiters.computeIfAbsent(endpoint, e -> new AtomicInteger());
+        try {
+            return waiting.incrementAndGet() <= maxWaiters && bulkhead.tryAcquirePermission();
+        } finally {
+            waiting.decrementAndGet();
+        }
     }
 
     public long openCircuits() {
