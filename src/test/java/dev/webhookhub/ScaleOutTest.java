@@ -22,7 +22,7 @@ import dev.webhookhub.support.TestReceiver.Reply;
 /**
  * Two hub processes on one PostgreSQL share the work: every delivery is made, none twice while nothing fails;
  * when one is killed (SIGKILL) mid-run, the other finishes its leased work after the lease, and the only
- * duplicates are deliveries the killed one had in flight.
+ * duplicates are deliveries the killed one had in flight or had made but not yet recorded (outcome batching).
  */
 class ScaleOutTest {
 
@@ -68,8 +68,11 @@ class ScaleOutTest {
             long duplicates = secondCounts.stream().mapToLong(e -> e.getValue() - 1).sum();
             System.out.printf("scale-out: %d events after the kill all delivered, %d duplicate deliveries%n", EVENTS, duplicates);
             assertThat(secondCounts).hasSize(EVENTS);
-            assertThat(duplicates).as("duplicates are bounded by what B had in flight (hub.delivery.max-concurrency-per-endpoint)")
-                    .isLessThanOrEqualTo(50);
+            // B's duplicates are what it had on the wire (50) plus what it had delivered but not yet recorded:
+            // outcomes are written in batches every 20 ms, so at 50 × (1 / 100 ms) = 500 deliveries/s that is one
+            // interval plus one write in progress, ~20 ms each, i.e. about 20 more.
+            assertThat(duplicates).as("duplicates are bounded by what B had in flight plus one outcome-write window")
+                    .isLessThanOrEqualTo(50 + 20);
         }
     }
 
