@@ -55,6 +55,8 @@ public record HubProperties(
             Duration lease,
             int claimBatch,
             int maxInFlight,
+            Duration slowEndpointThreshold,
+            int reservedForFastEndpoints,
             int maxConcurrencyPerEndpoint,
             int circuitFailureThreshold,
             Duration circuitOpenFor) {

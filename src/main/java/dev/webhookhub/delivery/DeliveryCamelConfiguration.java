@@ -14,6 +14,7 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -52,6 +53,9 @@ public class DeliveryCamelConfiguration {
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
                                 .setConnectTimeout(Timeout.ofMilliseconds(delivery.connectTimeout().toMillis()))
                                 .setTimeToLive(5, TimeUnit.MINUTES)
+                                // receivers close idle keep-alive connections (Node.js after 5 s): check one that
+                                // sat idle before sending on it, rather than fail the attempt on a dead socket
+                                .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                                 .build())
                         .build());
                 http.setConnectionRequestTimeout(delivery.timeout().toMillis());

@@ -19,7 +19,7 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * The hub's own meters on /actuator/prometheus: events ingested, delivery outcomes, attempt latency, the
- * pending and dead backlog and open circuits.
+ * pending and dead backlog, open circuits and the deliveries in flight to slow endpoints.
  */
 @Component
 public class DeliveryMetrics {
@@ -41,6 +41,9 @@ public class DeliveryMetrics {
                 .description("deliveries that used up their retries").register(registry);
         Gauge.builder("hub.circuits.open", guards, EndpointGuards::openCircuits)
                 .description("endpoints whose circuit is open or half-open").register(registry);
+        Gauge.builder("hub.deliveries.in.flight.slow", guards, EndpointGuards::slowInFlight)
+                .description("deliveries in flight to endpoints slower than hub.delivery.slow-endpoint-threshold")
+                .register(registry);
     }
 
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)

@@ -1,8 +1,11 @@
 package dev.webhookhub.delivery;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,16 +20,19 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.webhookhub.HubProperties;
 import dev.webhookhub.subscription.SubscriptionRepository;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 
 /**
- * Writes the attempt log, the "delivered" and "deferred" marks and the webhooks' recovery from failing in one
- * transaction every few milliseconds instead of several transactions per delivery: a commit is what a delivery costs the store most (the profile of the end-to-end
- * benchmark, docs/BENCHMARKS.md). Nothing acknowledged depends on these rows: if the process dies before a flush,
- * those deliveries are still leased and are sent again after the lease (at least once), and their attempts are
- * missing from the log.
+ * Writes every delivery's outcome (its attempt log, and whether it was delivered, is due again, deferred or dead)
+ * and its webhook's failure clock in one transaction every few milliseconds instead of several transactions per
+ * delivery: a commit is what a delivery costs the store most (the profile of the end-to-end benchmark), and when
+ * many endpoints fail at once, per-delivery writes were what held the deliveries up (docs/BENCHMARKS.md).
+ * Nothing acknowledged depends on these rows: if the process dies before a flush, those deliveries are still
+ * leased and are sent again after the lease (at least once), and their attempts are missing from the log.
+ * A webhook failing for longer than {@code hub.delivery.disable-after} is disabled after the flush that shows it.
  */
 @Component
 public class DeliveryOutcomeWriter {
@@ -45,6 +51,16 @@ public class DeliveryOutcomeWriter {
     record Deferred(String deliveryId, Instant until) {
     }
 
+    record Retrying(String deliveryId, int attempts, Instant nextAttemptAt, Integer statusCode, String error, Instant at) {
+    }
+
+    record Dead(String deliveryId, int attempts, Integer statusCode, String error, Instant at) {
+    }
+
+    /** A webhook whose delivery just failed. */
+    record Failing(String subscriptionId, String environmentId, String targetUrl) {
+    }
+
     private final DeliveryRepository deliveries;
     private final SubscriptionRepository subscriptions;
     private final TransactionTemplate transaction;
@@ -52,11 +68,16 @@ public class DeliveryOutcomeWriter {
     private final Queue<Delivered> delivered = new ConcurrentLinkedQueue<>();
     private final Set<String> succeeded = ConcurrentHashMap.newKeySet();
     private final Queue<Deferred> deferred = new ConcurrentLinkedQueue<>();
+    private final Queue<Retrying> retrying = new ConcurrentLinkedQueue<>();
+    private final Queue<Dead> dead = new ConcurrentLinkedQueue<>();
+    private final Map<String, Failing> failing = new ConcurrentHashMap<>();
+    private final Duration disableAfter;
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("delivery-outcome-writer").daemon().factory());
 
     public DeliveryOutcomeWriter(DeliveryRepository deliveries, SubscriptionRepository subscriptions,
-            TransactionTemplate transaction) {
+            TransactionTemplate transaction, HubProperties properties) {
+        this.disableAfter = properties.delivery().disableAfter();
         this.deliveries = deliveries;
         this.subscriptions = subscriptions;
         this.transaction = transaction;
@@ -77,6 +98,23 @@ public class DeliveryOutcomeWriter {
         deferred.add(new Deferred(deliveryId, until));
     }
 
+    /** Failed, due again at {@code nextAttemptAt}; its webhook is failing. */
+    public void retrying(DeliveryJob job, int attempts, Instant nextAttemptAt, Integer statusCode, String error) {
+        retrying.add(new Retrying(job.deliveryId(), attempts, nextAttemptAt, statusCode, error, Instant.now()));
+        failing.put(job.subscriptionId(), new Failing(job.subscriptionId(), job.environmentId(), job.targetUrl()));
+    }
+
+    /** Will not be sent again: retries used up, or its webhook is disabled. */
+    public void dead(String deliveryId, int attempts, Integer statusCode, String error) {
+        dead.add(new Dead(deliveryId, attempts, statusCode, error, Instant.now()));
+    }
+
+    /** Dead after its last retry failed; its webhook is failing. */
+    public void dead(DeliveryJob job, int attempts, Integer statusCode, String error) {
+        dead(job.deliveryId(), attempts, statusCode, error);
+        failing.put(job.subscriptionId(), new Failing(job.subscriptionId(), job.environmentId(), job.targetUrl()));
+    }
+
     @PostConstruct
     void start() {
         flusher.scheduleWithFixedDelay(this::flushQuietly, FLUSH_INTERVAL_MS, FLUSH_INTERVAL_MS, TimeUnit.MILLISECONDS);
@@ -89,32 +127,65 @@ public class DeliveryOutcomeWriter {
     public synchronized void flush() {
         List<Attempt> attemptBatch = drain(attempts);
         List<Delivered> deliveredBatch = drain(delivered);
+        List<Retrying> retryingBatch = drain(retrying);
+        List<Dead> deadBatch = drain(dead);
         List<Deferred> deferredBatch = drain(deferred);
-        List<String> webhooks = new ArrayList<>(succeeded);
-        succeeded.removeAll(webhooks);
-        if (attemptBatch.isEmpty() && deliveredBatch.isEmpty() && deferredBatch.isEmpty() && webhooks.isEmpty()) {
+        List<String> recovered = new ArrayList<>(succeeded);
+        succeeded.removeAll(recovered);
+        Map<String, Failing> failed = new HashMap<>(failing);
+        failed.keySet().forEach(failing::remove);
+        if (attemptBatch.isEmpty() && deliveredBatch.isEmpty() && retryingBatch.isEmpty() && deadBatch.isEmpty()
+                && deferredBatch.isEmpty() && recovered.isEmpty() && failed.isEmpty()) {
             return;
         }
+        Instant now = Instant.now();
+        Map<String, Instant> failingSince;
         try {
-            transaction.executeWithoutResult(status -> {
+            failingSince = transaction.execute(status -> {
                 deliveries.recordAttempts(attemptBatch);
                 deliveries.markDelivered(deliveredBatch);
+                deliveries.markForRetry(retryingBatch);
+                deliveries.markDead(deadBatch);
                 deliveries.defer(deferredBatch);
-                subscriptions.clearFailing(webhooks);
+                // a success in the same few milliseconds as a failure wins: the webhook is not failing continuously
+                Map<String, Instant> since = subscriptions.markFailing(failed.keySet(), now);
+                subscriptions.clearFailing(recovered);
+                return since;
             });
         } catch (DataIntegrityViolationException e) {
             // a delivery deleted meanwhile (its webhook was): write the rest one by one, leave out what refers to it
             attemptBatch.forEach(a -> writeAlone(() -> deliveries.recordAttempts(List.of(a))));
             deliveredBatch.forEach(d -> writeAlone(() -> deliveries.markDelivered(List.of(d))));
+            writeAlone(() -> deliveries.markForRetry(retryingBatch));
+            writeAlone(() -> deliveries.markDead(deadBatch));
             writeAlone(() -> deliveries.defer(deferredBatch));
-            writeAlone(() -> subscriptions.clearFailing(webhooks));
+            writeAlone(() -> subscriptions.markFailing(failed.keySet(), now));
+            writeAlone(() -> subscriptions.clearFailing(recovered));
+            return;
         } catch (RuntimeException e) {
             attempts.addAll(attemptBatch);
             delivered.addAll(deliveredBatch);
+            retrying.addAll(retryingBatch);
+            dead.addAll(deadBatch);
             deferred.addAll(deferredBatch);
-            succeeded.addAll(webhooks);
+            succeeded.addAll(recovered);
+            failed.forEach(failing::putIfAbsent);
             throw e;
         }
+        disableIfFailingTooLong(failed, failingSince, recovered, now);
+    }
+
+    private void disableIfFailingTooLong(Map<String, Failing> failed, Map<String, Instant> failingSince,
+            List<String> recovered, Instant now) {
+        failingSince.forEach((id, since) -> {
+            if (recovered.contains(id) || Duration.between(since, now).compareTo(disableAfter) < 0) {
+                return;
+            }
+            Failing webhook = failed.get(id);
+            subscriptions.disable(webhook.environmentId(), id,
+                    "failing continuously since " + since + " (hub.delivery.disable-after " + disableAfter + ")");
+            log.warn("webhook {} ({}) disabled: failing continuously since {}", id, webhook.targetUrl(), since);
+        });
     }
 
     private void writeAlone(Runnable write) {
@@ -129,8 +200,8 @@ public class DeliveryOutcomeWriter {
         try {
             flush();
         } catch (RuntimeException e) {
-            log.warn("could not write {} delivery outcome(s) and {} attempt(s), retrying: {}", delivered.size(),
-                    attempts.size(), e.getMessage());
+            log.warn("could not write {} delivery outcome(s) and {} attempt(s), retrying: {}",
+                    delivered.size() + retrying.size() + dead.size() + deferred.size(), attempts.size(), e.getMessage());
         }
     }
 

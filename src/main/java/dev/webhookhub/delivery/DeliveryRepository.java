@@ -80,11 +80,19 @@ public class DeliveryRepository {
                     instanceId, created, created, d.id()});
         }
         // a delivery routed twice (an event read again from Kafka) is stored once
-        template.batchUpdate("""
+        int[] inserted = template.batchUpdate("""
                 INSERT INTO deliveries (id, environment_id, event_id, subscription_id, status, attempts, next_attempt_at,
                                         lease_owner, created_at, updated_at)
                 SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE id = ?)""", rows);
-        events.publishEvent(new DeliveriesScheduled(batch.deliveries().stream().map(NewDelivery::id).toList()));
+        // only what this call stored goes out on the fast path: a delivery stored before is someone else's to send
+        // (it may have just been delivered, its mark still in the outcome writer)
+        List<NewDelivery> stored = new ArrayList<>();
+        for (int i = 0; i < inserted.length; i++) {
+            if (inserted[i] != 0) {
+                stored.add(batch.deliveries().get(i));
+            }
+        }
+        events.publishEvent(new DeliveriesScheduled(stored));
         return batch;
     }
 
@@ -143,21 +151,19 @@ public class DeliveryRepository {
                 d.attempts(), d.statusCode(), Timestamps.column(d.at()), Timestamps.column(d.at()), d.deliveryId()}).toList());
     }
 
-    public void markForRetry(String deliveryId, int attempts, Instant nextAttemptAt, Integer statusCode, String error) {
-        jdbc.sql("""
+    void markForRetry(List<DeliveryOutcomeWriter.Retrying> retrying) {
+        template.batchUpdate("""
                 UPDATE deliveries SET status = 'failed', attempts = ?, next_attempt_at = ?, lease_owner = NULL,
-                  last_status_code = ?, last_error = ?, updated_at = ? WHERE id = ?""")
-                .params(attempts, Timestamps.column(nextAttemptAt), statusCode, truncate(error, 1000),
-                        Timestamps.column(Timestamps.now()), deliveryId)
-                .update();
+                  last_status_code = ?, last_error = ?, updated_at = ? WHERE id = ?""", retrying.stream().map(r -> new Object[] {
+                r.attempts(), Timestamps.column(r.nextAttemptAt()), r.statusCode(), truncate(r.error(), 1000),
+                Timestamps.column(r.at()), r.deliveryId()}).toList());
     }
 
-    public void markDead(String deliveryId, int attempts, Integer statusCode, String error) {
-        jdbc.sql("""
+    void markDead(List<DeliveryOutcomeWriter.Dead> dead) {
+        template.batchUpdate("""
                 UPDATE deliveries SET status = 'dead', attempts = ?, next_attempt_at = NULL, lease_owner = NULL,
-                  last_status_code = ?, last_error = ?, updated_at = ? WHERE id = ?""")
-                .params(attempts, statusCode, truncate(error, 1000), Timestamps.column(Timestamps.now()), deliveryId)
-                .update();
+                  last_status_code = ?, last_error = ?, updated_at = ? WHERE id = ?""", dead.stream().map(d -> new Object[] {
+                d.attempts(), d.statusCode(), truncate(d.error(), 1000), Timestamps.column(d.at()), d.deliveryId()}).toList());
     }
 
     /** A delivery as the API shows it. */

@@ -2,12 +2,15 @@ package dev.webhookhub.delivery;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -41,12 +44,17 @@ public class Dispatcher {
     private final DeliveryMetrics metrics;
     private final ProducerTemplate producer;
     private final long defaultTimeoutMs;
-    private final Duration disableAfter;
     private final int claimBatch;
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("delivery-", 0).factory());
     /** Bounds the deliveries in flight on this instance; the rest stay in the store until claimed. */
     private final Semaphore inFlight;
+    /** Deliveries that finish between two claims made because of a backlog: enough room for a claim to be worth it. */
+    private static final int CLAIM_AFTER_FREED = 16;
+    /** The store holds due deliveries that did not fit (the last claim came back full, or some were handed back). */
+    private final AtomicBoolean backlog = new AtomicBoolean();
+    private final AtomicInteger freedSinceClaim = new AtomicInteger();
+    private final AtomicBoolean claiming = new AtomicBoolean();
 
     public Dispatcher(DeliveryRepository deliveries, DeliveryOutcomeWriter outcomes, SubscriptionRepository subscriptions,
             RetrySchedule schedule, EndpointGuards guards, DeliveryBodies bodies, DeliveryMetrics metrics,
@@ -60,19 +68,27 @@ public class Dispatcher {
         this.metrics = metrics;
         this.producer = producer;
         this.defaultTimeoutMs = properties.delivery().timeout().toMillis();
-        this.disableAfter = properties.delivery().disableAfter();
         this.claimBatch = properties.delivery().claimBatch();
         this.inFlight = new Semaphore(properties.delivery().maxInFlight());
     }
 
-    /** Fast path: deliveries this instance just stored and leased are sent right after their commit. */
+    /**
+     * Fast path: deliveries this instance just stored and leased are sent right after their commit, except those to
+     * slow endpoints whose lane is full: they would only be deferred.
+     */
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     public void onScheduled(DeliveriesScheduled scheduled) {
-        List<String> ids = scheduled.deliveryIds();
+        List<String> ids = new ArrayList<>();
+        List<String> toStore = new ArrayList<>();
+        for (NewDelivery delivery : scheduled.deliveries()) {
+            (guards.slowLaneFullFor(delivery.subscriptionId()) ? toStore : ids).add(delivery.id());
+        }
         int permits = acquireUpTo(ids.size());
-        if (permits < ids.size()) {
-            // no room for the rest: hand them back to the store at once rather than let them wait out their lease
-            deliveries.releaseLease(ids.subList(permits, ids.size()));
+        // no room for the rest: hand them back to the store at once rather than let them wait out their lease
+        toStore.addAll(ids.subList(permits, ids.size()));
+        if (!toStore.isEmpty()) {
+            deliveries.releaseLease(toStore);
+            backlog.set(true);
         }
         if (permits == 0) {
             return;
@@ -91,30 +107,57 @@ public class Dispatcher {
     }
 
     /**
-     * Called by the {@code claim-due-deliveries} route: claims what is due, batch after batch while batches come
-     * back full and there is room, so a backlog drains at the speed of the endpoints rather than of the poll timer.
+     * Claims what is due, batch after batch while batches come back full and there is room, so a backlog drains at
+     * the speed of the endpoints rather than of the poll timer. Called by the {@code claim-due-deliveries} route,
+     * and, while the store holds a backlog, each time enough deliveries have finished to make room for a claim.
+     * While slow endpoints fill their lane, a claim takes about what that lane has room for: the rest of it would
+     * only be deferred again. One claimer at a time.
      */
     public int dispatchDue() {
-        int started = 0;
-        while (true) {
-            int permits = acquireUpTo(claimBatch);
-            if (permits == 0) {
-                return started;
+        if (!claiming.compareAndSet(false, true)) {
+            return 0;
+        }
+        try {
+            int started = 0;
+            while (true) {
+                freedSinceClaim.set(0);
+                int wanted = guards.slowInFlight() > 0 ? Math.min(claimBatch, guards.slowLaneRoom() + CLAIM_AFTER_FREED) : claimBatch;
+                int permits = acquireUpTo(wanted);
+                if (permits == 0) {
+                    return started;
+                }
+                List<String> claimed;
+                try {
+                    claimed = deliveries.claimDue(permits);
+                } catch (RuntimeException e) {
+                    inFlight.release(permits);
+                    throw e;
+                }
+                List<DeliveryJob> jobs = claimed.isEmpty() ? List.of() : deliveries.jobs(claimed);
+                inFlight.release(permits - jobs.size());
+                jobs.forEach(job -> workers.execute(() -> deliverHoldingPermit(job)));
+                started += jobs.size();
+                backlog.set(claimed.size() == permits);
+                if (claimed.size() < permits || guards.slowLaneFull()) {
+                    return started;
+                }
             }
-            List<String> claimed;
-            try {
-                claimed = deliveries.claimDue(permits);
-            } catch (RuntimeException e) {
-                inFlight.release(permits);
-                throw e;
-            }
-            List<DeliveryJob> jobs = claimed.isEmpty() ? List.of() : deliveries.jobs(claimed);
-            inFlight.release(permits - jobs.size());
-            jobs.forEach(job -> workers.execute(() -> deliverHoldingPermit(job)));
-            started += jobs.size();
-            if (claimed.size() < permits) {
-                return started;
-            }
+        } finally {
+            claiming.set(false);
+        }
+    }
+
+    /** A delivery finished: when the store holds a backlog and enough room has freed, claim from it now. */
+    private void finished() {
+        inFlight.release();
+        if (backlog.get() && freedSinceClaim.incrementAndGet() >= CLAIM_AFTER_FREED && !claiming.get()) {
+            workers.execute(() -> {
+                try {
+                    dispatchDue();
+                } catch (RuntimeException e) {
+                    log.debug("claim after finished deliveries failed; the poller claims again: {}", e.getMessage());
+                }
+            });
         }
     }
 
@@ -134,13 +177,13 @@ public class Dispatcher {
             log.error("delivery {} of event {} to {} failed unexpectedly; it is due again after its lease", job.deliveryId(),
                     job.eventId(), job.targetUrl(), e);
         } finally {
-            inFlight.release();
+            finished();
         }
     }
 
     void deliver(DeliveryJob job) {
         if (!job.subscriptionActive()) {
-            deliveries.markDead(job.deliveryId(), job.attempts(), null, "webhook is disabled");
+            outcomes.dead(job.deliveryId(), job.attempts(), null, "webhook is disabled");
             metrics.outcome("dead");
             return;
         }
@@ -148,6 +191,7 @@ public class Dispatcher {
         Optional<EndpointGuards.Deferral> deferral = guards.admit(job, pass);
         if (deferral.isPresent()) {
             outcomes.deferred(job.deliveryId(), Instant.now().plus(deferral.get().delay()));
+            backlog.set(true);
             metrics.outcome("deferred");
             log.debug("delivery {} to {} deferred: {}", job.deliveryId(), job.targetUrl(), deferral.get().reason());
             return;
@@ -166,19 +210,15 @@ public class Dispatcher {
             metrics.outcome("delivered");
         } else if (status != null && status == DeliveryOutcome.GONE) {
             pass[0].neutral();
-            outcomes.flush();
             subscriptions.disable(job.environmentId(), job.subscriptionId(), "endpoint answered 410 Gone");
-            deliveries.markDead(job.deliveryId(), attempt, status, "endpoint answered 410 Gone; webhook disabled");
+            outcomes.dead(job.deliveryId(), attempt, status, "endpoint answered 410 Gone; webhook disabled");
             metrics.outcome("gone");
             log.warn("webhook {} disabled: {} answered 410 Gone", job.subscriptionId(), job.targetUrl());
         } else {
             pass[0].failed(took);
-            // the attempt log is complete before the delivery's next state is (a rare, synchronous write)
-            outcomes.flush();
             String retryAfter = exchange.getProperty(AttemptRecorder.RETRY_AFTER, String.class);
             scheduleRetry(job, attempt, status, error == null ? describe(exchange) : error,
                     DeliveryOutcome.honoursRetryAfter(status) ? retryAfter : null, now);
-            disableIfFailingTooLong(job, now);
         }
     }
 
@@ -195,7 +235,7 @@ public class Dispatcher {
     private void scheduleRetry(DeliveryJob job, int attempt, Integer status, String error, String retryAfter, Instant now) {
         Optional<Duration> delay = schedule.delayAfter(attempt, job.retrySchedule());
         if (delay.isEmpty()) {
-            deliveries.markDead(job.deliveryId(), attempt, status, error);
+            outcomes.dead(job, attempt, status, error);
             metrics.outcome("dead");
             log.warn("delivery {} of event {} to {} is dead after {} attempts: {}", job.deliveryId(), job.eventId(),
                     job.targetUrl(), attempt, error);
@@ -204,20 +244,10 @@ public class Dispatcher {
         Duration wait = DeliveryOutcome.retryAfter(retryAfter, now)
                 .filter(d -> d.compareTo(delay.get()) > 0)
                 .orElse(delay.get());
-        deliveries.markForRetry(job.deliveryId(), attempt, now.plus(wait), status, error);
+        outcomes.retrying(job, attempt, now.plus(wait), status, error);
         metrics.outcome("retrying");
         log.info("delivery {} of event {} to {} failed (attempt {}: {}); next attempt in {}", job.deliveryId(),
                 job.eventId(), job.targetUrl(), attempt, error, wait);
-    }
-
-    private void disableIfFailingTooLong(DeliveryJob job, Instant now) {
-        Instant failingSince = subscriptions.markFailing(job.subscriptionId(), now);
-        if (failingSince != null && Duration.between(failingSince, now).compareTo(disableAfter) >= 0) {
-            subscriptions.disable(job.environmentId(), job.subscriptionId(),
-                    "failing continuously since " + failingSince + " (hub.delivery.disable-after " + disableAfter + ")");
-            log.warn("webhook {} ({}) disabled: failing continuously since {}", job.subscriptionId(), job.targetUrl(),
-                    failingSince);
-        }
     }
 
     private static String describe(Exchange exchange) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,7 +24,8 @@ import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 /**
  * Keeps one endpoint's trouble its own: per subscription a concurrency cap (bulkhead), its optional rate limit
  * and a circuit breaker that opens after consecutive failed attempts and lets one probe through when it half-opens.
- * A delivery that may not go now is deferred, not failed.
+ * Endpoints that answer slowly share a lane smaller than the instance's in-flight room, so that the rest of it
+ * stays free for endpoints that answer fast. A delivery that may not go now is deferred, not failed.
  */
 @Component
 public class EndpointGuards {
@@ -51,6 +53,8 @@ public class EndpointGuards {
      * little of the instance's in-flight room (EndpointIsolationTest). */
     private static final int WAITERS_PER_SLOT = 10;
     private static final Duration BUSY_RETRY = Duration.ofMillis(500);
+    /** Weight of the newest answer time in an endpoint's running average: a few answers decide its lane. */
+    private static final double PACE_WEIGHT = 0.25;
 
     private final BulkheadRegistry bulkheads;
     private final Map<String, AtomicInteger> waiters = new ConcurrentHashMap<>();
@@ -58,10 +62,18 @@ public class EndpointGuards {
     private final CircuitBreakerRegistry circuits;
     private final RateLimiterRegistry rateLimiters = RateLimiterRegistry.ofDefaults();
     private final Duration openFor;
+    /** Average answer time per endpoint, in nanoseconds; an endpoint without one is fast. */
+    private final Map<String, Double> pace = new ConcurrentHashMap<>();
+    private final long slowNanos;
+    private final int slowLaneSize;
+    private final Semaphore slowLane;
 
     public EndpointGuards(HubProperties properties) {
         var delivery = properties.delivery();
         this.openFor = delivery.circuitOpenFor();
+        this.slowNanos = delivery.slowEndpointThreshold().toNanos();
+        this.slowLaneSize = Math.max(1, delivery.maxInFlight() - delivery.reservedForFastEndpoints());
+        this.slowLane = new Semaphore(slowLaneSize);
         this.maxWaiters = WAITERS_PER_SLOT * delivery.maxConcurrencyPerEndpoint();
         this.bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
                 .maxConcurrentCalls(delivery.maxConcurrencyPerEndpoint())
@@ -84,36 +96,82 @@ public class EndpointGuards {
         if (!circuit.tryAcquirePermission()) {
             return Optional.of(new Deferral("circuit open", openFor));
         }
-        Bulkhead bulkhead = bulkheads.bulkhead(endpoint);
-        if (!enter(bulkhead, endpoint)) {
+        boolean slow = isSlow(endpoint);
+        if (slow && !slowLane.tryAcquire()) {
             circuit.releasePermission();
+            return Optional.of(new Deferral("slow endpoint, slow lane full", BUSY_RETRY));
+        }
+        Bulkhead bulkhead = bulkheads.bulkhead(endpoint);
+        // a slow endpoint's slot frees slowly: its deliveries do not wait for one in-process
+        if ((slow && bulkhead.getMetrics().getAvailableConcurrentCalls() == 0) || !enter(bulkhead, endpoint)) {
+            circuit.releasePermission();
+            releaseLane(slow);
             return Optional.of(new Deferral("endpoint busy", BUSY_RETRY));
         }
         if (job.rateLimit() != null && !rateLimiter(endpoint, job.rateLimit()).acquirePermission()) {
             circuit.releasePermission();
             bulkhead.onComplete();
+            releaseLane(slow);
             return Optional.of(new Deferral("rate limit", Duration.ofMillis(Math.max(50, 1000 / job.rateLimit()))));
         }
         pass[0] = new Pass() {
             @Override
             public void succeeded(Duration took) {
-                bulkhead.onComplete();
+                done(took);
                 circuit.onSuccess(took.toNanos(), TimeUnit.NANOSECONDS);
             }
 
             @Override
             public void failed(Duration took) {
-                bulkhead.onComplete();
+                done(took);
                 circuit.onError(took.toNanos(), TimeUnit.NANOSECONDS, new IllegalStateException("delivery failed"));
             }
 
             @Override
             public void neutral() {
                 bulkhead.onComplete();
+                releaseLane(slow);
                 circuit.releasePermission();
+            }
+
+            private void done(Duration took) {
+                bulkhead.onComplete();
+                releaseLane(slow);
+                pace.merge(endpoint, (double) took.toNanos(), (average, latest) -> average + PACE_WEIGHT * (latest - average));
             }
         };
         return Optional.empty();
+    }
+
+    private boolean isSlow(String endpoint) {
+        Double average = pace.get(endpoint);
+        return average != null && average >= slowNanos;
+    }
+
+    private void releaseLane(boolean slow) {
+        if (slow) {
+            slowLane.release();
+        }
+    }
+
+    /** True when the endpoint is slow and slow endpoints hold all the room they may. */
+    public boolean slowLaneFullFor(String endpoint) {
+        return isSlow(endpoint) && slowLaneFull();
+    }
+
+    /** True when slow endpoints hold all the room they may: claiming more now would mostly defer theirs. */
+    public boolean slowLaneFull() {
+        return slowLane.availablePermits() == 0;
+    }
+
+    /** How many more deliveries to slow endpoints may go now. */
+    public int slowLaneRoom() {
+        return slowLane.availablePermits();
+    }
+
+    /** Deliveries in flight to slow endpoints. */
+    public int slowInFlight() {
+        return slowLaneSize - slowLane.availablePermits();
     }
 
     private boolean enter(Bulkhead bulkhead, String endpoint) {

@@ -4,7 +4,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -92,21 +94,29 @@ public class SubscriptionRepository {
     }
 
     /**
-     * Tracks continuous failure: the first failure after a success starts the clock, a success stops it.
-     * @return when the endpoint started failing, after this outcome (null when it is healthy)
+     * Tracks continuous failure: the first failure after a success starts the clock, a success stops it
+     * ({@link #clearFailing}).
+     * @return since when each of these webhooks has been failing
      */
+    public Map<String, Instant> markFailing(Collection<String> ids, Instant now) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        template.batchUpdate("UPDATE subscriptions SET failing_since = ? WHERE id = ? AND failing_since IS NULL",
+                ids.stream().map(id -> new Object[] {Timestamps.column(now), id}).toList());
+        Map<String, Instant> since = new HashMap<>();
+        jdbc.sql("SELECT id, failing_since FROM subscriptions WHERE id IN (:ids) AND failing_since IS NOT NULL")
+                .param("ids", ids)
+                .query(rs -> {
+                    since.put(rs.getString("id"), Timestamps.read(rs, "failing_since"));
+                });
+        return since;
+    }
+
     /** The webhooks just delivered to are not failing (any more). */
     public void clearFailing(Collection<String> ids) {
         template.batchUpdate("UPDATE subscriptions SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL",
                 ids.stream().map(id -> new Object[] {id}).toList());
-    }
-
-    /** @return since when the webhook has been failing without a success in between */
-    public Instant markFailing(String id, Instant now) {
-        jdbc.sql("UPDATE subscriptions SET failing_since = ? WHERE id = ? AND failing_since IS NULL")
-                .params(Timestamps.column(now), id).update();
-        return jdbc.sql("SELECT failing_since FROM subscriptions WHERE id = ?").param(id)
-                .query((rs, i) -> Timestamps.read(rs, "failing_since")).optional().orElse(null);
     }
 
     public boolean delete(String environmentId, String id) {

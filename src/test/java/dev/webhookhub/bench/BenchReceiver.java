@@ -21,6 +21,9 @@ final class BenchReceiver implements AutoCloseable {
     static {
         // without it the JDK server leaves Nagle on, and small answers wait for the client's delayed ACK
         System.setProperty("sun.net.httpserver.nodelay", "true");
+        // the JDK server closes idle connections beyond 200 (its default), and a client that reuses one of them
+        // finds it dead: with 1,000 slow endpoints, the hub keeps about 1,000 connections to this server
+        System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
     }
 
     private final HttpServer server;

@@ -83,7 +83,8 @@ public final class Benchmarks {
             latency();
         }
         if (only.contains("slow")) {
-            slowEndpoints();
+            slowEndpoints("H2", null);
+            slowEndpoints("PostgreSQL", TestPostgres.newDatabase());
         }
         if (only.contains("backlog")) {
             backlog();
@@ -261,9 +262,9 @@ public final class Benchmarks {
     }
 
     // 5. 1,000 subscriptions that answer after 1 s, and one healthy subscription beside them
-    private void slowEndpoints() throws Exception {
-        String name = "bench-slow";
-        try (HubProcess hub = freshHub(name, null, jvm(name, "-Xmx512m")); var receiver = new BenchReceiver(204, 1000).recordingArrivals()) {
+    private void slowEndpoints(String store, String url) throws Exception {
+        String name = "bench-slow-" + store.toLowerCase();
+        try (HubProcess hub = freshHub(name, url, jvm(name, "-Xmx512m")); var receiver = new BenchReceiver(204, 1000).recordingArrivals()) {
             var client = new HubClient(hub.port(), KEY);
             for (int i = 0; i < 1000; i++) {
                 subscribe(client, receiver.url("/slow/" + i), "connection.sync_failed");
@@ -273,7 +274,7 @@ public final class Benchmarks {
             Duration window = seconds(30);
 
             var alone = healthyLatency(receiver, single, window, "alone");
-            figure("healthy endpoint alone, 50 events/s", alone.summary());
+            figure("healthy endpoint alone, 50 events/s, " + store, alone.summary());
 
             long slowBefore = slowArrivals(receiver);
             Thread slowLoad = Thread.ofVirtual().start(() -> {
@@ -290,11 +291,12 @@ public final class Benchmarks {
             // that arrived up to one second (their answer time) before the window closed
             double seconds = (System.nanoTime() - started) / 1e9;
             long slowDone = slowArrivals(receiver) - slowBefore;
-            figure("slow endpoints", String.format("%.0f deliveries/s to 1,000 endpoints answering after 1 s (%d in %.0f s)",
+            figure("slow endpoints, " + store, String.format("%.0f deliveries/s to 1,000 endpoints answering after 1 s (%d in %.0f s)",
                     slowDone / seconds, slowDone, seconds));
-            figure("healthy endpoint beside them, 50 events/s", beside.summary());
-            chart.put("1,000 endpoints answering after 1 s", slowDone / seconds);
+            figure("healthy endpoint beside them, 50 events/s, " + store, beside.summary());
+            chart.put("1,000 endpoints answering after 1 s, " + store, slowDone / seconds);
         }
+        profileTop(name);
     }
 
     private Latencies healthyLatency(BenchReceiver receiver, URI uri, Duration window, String run) throws Exception {

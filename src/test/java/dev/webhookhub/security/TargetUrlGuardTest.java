@@ -48,7 +48,8 @@ class TargetUrlGuardTest {
 
     private static TargetUrlGuard guard(boolean allowPrivate) {
         var delivery = new HubProperties.Delivery(allowPrivate, Duration.ofSeconds(1), Duration.ofSeconds(1),
-                List.of(Duration.ofSeconds(1)), 0, Duration.ofDays(5), Duration.ofSeconds(1), Duration.ofMinutes(1), 10, 10, 10, 5, Duration.ofSeconds(30));
+                List.of(Duration.ofSeconds(1)), 0, Duration.ofDays(5), Duration.ofSeconds(1), Duration.ofMinutes(1), 10, 10,
+                Duration.ofMillis(500), 2, 10, 5, Duration.ofSeconds(30));
         return new TargetUrlGuard(new HubProperties(Path.of("data"), "", "", null, null, delivery, null, null, "db"));
     }
 }

@@ -118,6 +118,11 @@ public final class TestReceiver implements AutoCloseable {
         return maxInFlight.get();
     }
 
+    /** Starts counting {@link #maxConcurrent()} afresh, from what is being answered now. */
+    public void resetMaxConcurrent() {
+        maxInFlight.set(inFlight.get());
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         try {
