@@ -69,10 +69,11 @@ class ScaleOutTest {
             System.out.printf("scale-out: %d events after the kill all delivered, %d duplicate deliveries%n", EVENTS, duplicates);
             assertThat(secondCounts).hasSize(EVENTS);
             // B's duplicates are what it had on the wire (50) plus what it had delivered but not yet recorded:
-            // outcomes are written in batches every 20 ms, so at 50 × (1 / 100 ms) = 500 deliveries/s that is one
-            // interval plus one write in progress, ~20 ms each, i.e. about 20 more.
-            assertThat(duplicates).as("duplicates are bounded by what B had in flight plus one outcome-write window")
-                    .isLessThanOrEqualTo(50 + 20);
+            // outcomes are written in batches every 20 ms, so at 50 x (1 / 100 ms) = 500 deliveries/s that is one
+            // interval plus the write in progress, which under CI load takes tens of milliseconds (26-74 seen).
+            // Allowed: 0.2 s worth. Without leases and outcome marks it would be every delivery B had made (> 1000).
+            assertThat(duplicates).as("duplicates are bounded by what B had in flight plus its unwritten outcomes")
+                    .isLessThanOrEqualTo(50 + 100);
         }
     }
 
