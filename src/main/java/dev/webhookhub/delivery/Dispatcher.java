@@ -34,6 +34,8 @@ import jakarta.annotation.PreDestroy;
 public class Dispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    /** Deliveries that finish between two claims made because of a backlog: enough room for a claim to be worth it. */
+    private static final int CLAIM_AFTER_FREED = 16;
 
     private final DeliveryRepository deliveries;
     private final DeliveryOutcomeWriter outcomes;
@@ -49,8 +51,6 @@ public class Dispatcher {
             Thread.ofVirtual().name("delivery-", 0).factory());
     /** Bounds the deliveries in flight on this instance; the rest stay in the store until claimed. */
     private final Semaphore inFlight;
-    /** Deliveries that finish between two claims made because of a backlog: enough room for a claim to be worth it. */
-    private static final int CLAIM_AFTER_FREED = 16;
     /** The store holds due deliveries that did not fit (the last claim came back full, or some were handed back). */
     private final AtomicBoolean backlog = new AtomicBoolean();
     private final AtomicInteger freedSinceClaim = new AtomicInteger();
