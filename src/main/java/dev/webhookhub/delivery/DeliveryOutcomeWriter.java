@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -130,10 +131,10 @@ public class DeliveryOutcomeWriter {
         List<Retrying> retryingBatch = drain(retrying);
         List<Dead> deadBatch = drain(dead);
         List<Deferred> deferredBatch = drain(deferred);
-        List<String> recovered = new ArrayList<>(succeeded);
+        Set<String> recovered = new HashSet<>(succeeded);
         succeeded.removeAll(recovered);
         Map<String, Failing> failed = new HashMap<>(failing);
-        failed.keySet().forEach(failing::remove);
+        failed.forEach(failing::remove);
         if (attemptBatch.isEmpty() && deliveredBatch.isEmpty() && retryingBatch.isEmpty() && deadBatch.isEmpty()
                 && deferredBatch.isEmpty() && recovered.isEmpty() && failed.isEmpty()) {
             return;
@@ -176,7 +177,7 @@ public class DeliveryOutcomeWriter {
     }
 
     private void disableIfFailingTooLong(Map<String, Failing> failed, Map<String, Instant> failingSince,
-            List<String> recovered, Instant now) {
+            Set<String> recovered, Instant now) {
         failingSince.forEach((id, since) -> {
             if (recovered.contains(id) || Duration.between(since, now).compareTo(disableAfter) < 0) {
                 return;
