@@ -38,7 +38,11 @@ public record HubProperties(
     public record Outbox(boolean enabled, int batchSize, long pollDelayMs) {
     }
 
-    public record Ingest(DataSize maxBytes, Duration idempotencyRetention) {
+    public record Ingest(DataSize maxBytes, Duration idempotencyRetention, GroupCommit groupCommit) {
+    }
+
+    /** Concurrent HTTP ingest requests share a transaction of at most {@code maxEvents} raw events. */
+    public record GroupCommit(int committers, int maxEvents) {
     }
 
     public record Mappings(Path dir, Duration reloadInterval) {

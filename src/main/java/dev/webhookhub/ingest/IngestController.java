@@ -5,11 +5,6 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.camel.CamelExecutionException;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.RuntimeCamelException;
-import org.springframework.dao.ConcurrencyFailureException;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -34,23 +29,22 @@ import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * The HTTP inbound channel: {@code POST /v1/ingest/{source}} (one raw event) and {@code .../batch} (an array,
- * all or nothing). Both hand the raw events to the {@code direct:ingest} route and answer 202 only once the
- * events and their deliveries are committed.
+ * all or nothing). Both hand the raw events to the {@code direct:ingest} route, through {@link IngestGroupCommit},
+ * and answer 202 only once the events and their deliveries are committed.
  */
 @RestController
 public class IngestController {
 
     private static final String JSON_TYPES = "application/*+json";
-    private static final int RACE_RETRIES = 3;
 
-    private final ProducerTemplate producer;
+    private final IngestGroupCommit commits;
     private final RawEventNormalizer normalizer;
     private final ObjectMapper json;
     private final long maxBytes;
 
-    public IngestController(ProducerTemplate producer, RawEventNormalizer normalizer, ObjectMapper json,
+    public IngestController(IngestGroupCommit commits, RawEventNormalizer normalizer, ObjectMapper json,
             HubProperties properties) {
-        this.producer = producer;
+        this.commits = commits;
         this.normalizer = normalizer;
         this.json = json;
         this.maxBytes = properties.ingest().maxBytes().toBytes();
@@ -105,27 +99,12 @@ public class IngestController {
     }
 
     /**
-     * A request that raced another one for the same key (Idempotency-Key, dedupKey, or a mapping state key seen
-     * for the first time) loses on a primary key or a lock; run again, it finds what the winner committed.
+     * Raw events that break their source's schema are refused here, before they wait for a transaction: in a
+     * shared one they would roll back the requests beside them.
      */
     private IngestBatch ingest(IngestBatch batch) {
-        for (int attempt = 1;; attempt++) {
-            try {
-                return send(batch);
-            } catch (DuplicateKeyException | ConcurrencyFailureException raced) {
-                if (attempt == RACE_RETRIES) {
-                    throw raced;
-                }
-            }
-        }
-    }
-
-    private IngestBatch send(IngestBatch batch) {
-        try {
-            return producer.requestBody("direct:ingest", batch, IngestBatch.class);
-        } catch (CamelExecutionException e) {
-            throw unwrap(e);
-        }
+        normalizer.checkRaws(batch);
+        return commits.ingest(batch);
     }
 
     private static String key(String idempotencyKey) {
@@ -136,16 +115,6 @@ public class IngestController {
             throw ApiException.badRequest("Idempotency-Key must be at most 255 characters");
         }
         return idempotencyKey.strip();
-    }
-
-    /** The route wraps what its steps throw; answer with the step's own exception. */
-    private static RuntimeException unwrap(RuntimeException e) {
-        Throwable cause = e;
-        while ((cause instanceof CamelExecutionException || cause instanceof RuntimeCamelException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause instanceof RuntimeException runtime ? runtime : e;
     }
 
     private static ResponseEntity<Map<String, List<String>>> accepted(IngestBatch stored) {

@@ -67,6 +67,14 @@ public class RawEventNormalizer {
         return batch.withEvents(events, ids, newKeys);
     }
 
+    /** Checks each raw event against its source's schema, as {@link #normalize} does first. */
+    public void checkRaws(IngestBatch batch) {
+        SourceMapping mapping = mapping(batch.source());
+        for (int i = 0; i < batch.raws().size(); i++) {
+            check(mapping, batch, i);
+        }
+    }
+
     /** The envelopes the batch would produce, read against stored state, storing nothing. */
     public List<NormalizedEvent> preview(IngestBatch batch) {
         SourceMapping mapping = mapping(batch.source());

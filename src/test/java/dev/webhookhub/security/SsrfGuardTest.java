@@ -45,6 +45,7 @@ class SsrfGuardTest extends HubTest {
                     VALUES (?, ?, ?, TRUE, 'native', ?, ?, ?)""")
                     .params(UUID.randomUUID().toString(), environmentId, receiver.url("/rebound"), Secrets.newSigningSecret(), now, now)
                     .update();
+            jdbc.sql("UPDATE environments SET subscriptions_version = subscriptions_version + 1 WHERE id = ?").param(environmentId).update();
             String eventId = ingest(env, "configly",
                     "{\"kind\":\"sync_run\",\"connection\":\"c\",\"run\":{\"id\":\"r\",\"status\":\"failed\",\"error\":\"e\"}}").get(0);
 
