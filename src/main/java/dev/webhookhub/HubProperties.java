@@ -41,8 +41,11 @@ public record HubProperties(
     public record Ingest(DataSize maxBytes, Duration idempotencyRetention, GroupCommit groupCommit) {
     }
 
-    /** Concurrent HTTP ingest requests share a transaction of at most {@code maxEvents} raw events. */
-    public record GroupCommit(int committers, int maxEvents) {
+    /**
+     * Concurrent HTTP ingest requests share a transaction of at most {@code maxEvents} raw events; one that waits
+     * longer than {@code maxWait} for a committer is answered 503.
+     */
+    public record GroupCommit(int committers, int maxEvents, Duration maxWait) {
     }
 
     public record Mappings(Path dir, Duration reloadInterval) {

@@ -37,6 +37,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         if (problem.getStatus() == HttpStatus.UNAUTHORIZED.value()) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
+        if (problem.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+            response.header(HttpHeaders.RETRY_AFTER, "1");
+        }
         return response.body(problem);
     }
 

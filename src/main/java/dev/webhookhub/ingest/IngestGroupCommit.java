@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
@@ -20,6 +22,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.TransientDataAccessResourceException;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -27,6 +30,7 @@ import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.webhookhub.HubProperties;
+import dev.webhookhub.api.ApiException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,6 +45,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * <p>A request whose route step fails rolls the group back; it is then run again alone, in its own transaction,
  * where it fails (or succeeds) exactly as it would have without company, and the rest of the group is committed
  * without it. A store that is away fails the whole group: every request answers 503, nothing was acknowledged.
+ * A request that no committer has taken within {@code hub.ingest.group-commit.max-wait} is answered 503 too: the
+ * hub takes in more than it can commit, and the producer should back off rather than wait without bound.
  */
 @Component
 public class IngestGroupCommit implements SmartLifecycle {
@@ -56,7 +62,9 @@ public class IngestGroupCommit implements SmartLifecycle {
     private final TransactionTemplate transactions;
     private final int maxEvents;
     private final int committers;
+    private final long maxWaitMillis;
     private final DistributionSummary groupSizes;
+    private final Counter turnedAway;
     private final Counter ranAlone;
     private final BlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -68,6 +76,10 @@ public class IngestGroupCommit implements SmartLifecycle {
         this.transactions = new TransactionTemplate(transactionManager);
         this.maxEvents = properties.ingest().groupCommit().maxEvents();
         this.committers = properties.ingest().groupCommit().committers();
+        this.maxWaitMillis = properties.ingest().groupCommit().maxWait().toMillis();
+        this.turnedAway = Counter.builder("hub.ingest.group.turned.away")
+                .description("ingest requests answered 503 after waiting hub.ingest.group-commit.max-wait for a committer")
+                .register(registry);
         this.groupSizes = DistributionSummary.builder("hub.ingest.group.requests")
                 .description("ingest requests committed together in one transaction").register(registry);
         this.ranAlone = Counter.builder("hub.ingest.group.ran.alone")
@@ -87,11 +99,30 @@ public class IngestGroupCommit implements SmartLifecycle {
         }
         IngestBatch stored;
         try {
-            stored = waiting.result().join();
+            stored = waiting.result().get(maxWaitMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            if (queue.remove(waiting)) {
+                turnedAway.increment();
+                throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "the hub is taking in more than it can commit;"
+                        + " nothing was stored, retry shortly");
+            }
+            stored = joinTaken(waiting);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RejectedExecutionException("interrupted while waiting for the ingest commit");
+        }
+        return stored != null ? stored : alone(batch);
+    }
+
+    /** A committer has taken the request: its transaction is under way, so wait for its outcome. */
+    private static IngestBatch joinTaken(Waiting waiting) {
+        try {
+            return waiting.result().join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
-        return stored != null ? stored : alone(batch);
     }
 
     /**
@@ -212,7 +243,7 @@ public class IngestGroupCommit implements SmartLifecycle {
     }
 
     /** The route wraps what its steps throw; answer with the step's own exception. */
-    static RuntimeException unwrap(RuntimeException e) {
+    private static RuntimeException unwrap(RuntimeException e) {
         Throwable cause = e;
         while ((cause instanceof CamelExecutionException || cause instanceof RuntimeCamelException)
                 && cause.getCause() != null) {

@@ -33,11 +33,13 @@ import io.micrometer.core.instrument.MeterRegistry;
  * take the others down, nor leave anything of its failed attempt behind: it runs again alone and answers as it
  * would have without company.
  */
-@TestPropertySource(properties = {"hub.ingest.group-commit.committers=1", "hub.ingest.group-commit.max-events=64"})
+@TestPropertySource(properties = {"hub.ingest.group-commit.committers=1", "hub.ingest.group-commit.max-events=64",
+        "hub.ingest.group-commit.max-wait=2s"})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class IngestGroupCommitTest extends HubTest {
 
     private static final AtomicBoolean failedOnce = new AtomicBoolean();
+    private static volatile long holdMillis;
     private static boolean advised;
 
     @Autowired
@@ -60,7 +62,7 @@ class IngestGroupCommitTest extends HubTest {
 
     private static void holdIfAsked(Exchange exchange) throws InterruptedException {
         if (raws(exchange).contains("hold-the-committer")) {
-            Thread.sleep(700);
+            Thread.sleep(holdMillis);
         }
     }
 
@@ -80,6 +82,7 @@ class IngestGroupCommitTest extends HubTest {
 
     @Test
     void aRequestThatFailsInASharedTransactionRunsAloneAndTheRestOfTheGroupIsCommitted() throws Exception {
+        holdMillis = 700;
         HubClient env = newEnvironment();
         try (var receiver = TestReceiver.start(); var senders = Executors.newVirtualThreadPerTaskExecutor()) {
             subscribe(env, receiver.url("/hook"), List.of("connection.sync_completed"));
@@ -128,6 +131,33 @@ class IngestGroupCommitTest extends HubTest {
             Thread.sleep(500);
             assertThat(receiver.received()).as("one delivery per acknowledged event, none for a rolled-back attempt")
                     .extracting(r -> r.header("webhook-id")).containsExactlyInAnyOrderElementsOf(acceptedIds);
+        }
+    }
+
+    @Test
+    void aRequestThatNoCommitterTakesWithinMaxWaitIsTurnedAwayWithNothingStored() throws Exception {
+        holdMillis = 4_000;
+        HubClient env = newEnvironment();
+        try (var senders = Executors.newVirtualThreadPerTaskExecutor()) {
+            double before = meters.find("hub.ingest.group.turned.away").counter().count();
+            var held = CompletableFuture.supplyAsync(() -> env.post("/v1/ingest/configly", syncRun("hold-the-committer")), senders);
+            Thread.sleep(250);
+            List<CompletableFuture<HubClient.Response>> queued = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                String run = "waits-" + i;
+                queued.add(CompletableFuture.supplyAsync(() -> env.post("/v1/ingest/configly", syncRun(run)), senders));
+            }
+            for (var response : queued) {
+                assertThat(response.get().status()).as(response.get().body()).isEqualTo(503);
+                assertThat(response.get().headers().get("retry-after")).containsExactly("1");
+                assertThat(response.get().body()).contains("nothing was stored");
+            }
+            assertThat(held.get().status()).isEqualTo(202);
+            String environmentId = jdbc.sql("SELECT environment_id FROM events WHERE id = ?")
+                    .param(ids(held.get()).get(0)).query(String.class).single();
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM events WHERE environment_id = ?").param(environmentId)
+                    .query(Long.class).single()).as("only the held request's event").isEqualTo(1);
+            assertThat(meters.find("hub.ingest.group.turned.away").counter().count() - before).isEqualTo(5);
         }
     }
 
