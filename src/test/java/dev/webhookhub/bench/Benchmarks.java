@@ -27,7 +27,8 @@ import dev.webhookhub.support.TestPostgres;
  *
  * <p>Arguments: {@code --quick} (short runs, results under target/bench), {@code --only=a,b} (ceiling, ingest,
  * e2e, latency, slow, backlog), {@code --profile} (JFR on the ingest and end-to-end hubs, top frames printed),
- * {@code --baseline=setting,setting} (each ingest scenario first runs a hub with these settings, side by side).
+ * {@code --baseline=setting,setting} (each ingest and slow-endpoint scenario first runs a hub with these settings,
+ * side by side).
  */
 public final class Benchmarks {
 
@@ -93,8 +94,12 @@ public final class Benchmarks {
             latency();
         }
         if (only.contains("slow")) {
-            slowEndpoints("H2", null);
-            slowEndpoints("PostgreSQL", TestPostgres.newDatabase());
+            for (String database : List.of("H2", "PostgreSQL")) {
+                if (!baseline.isEmpty()) {
+                    slowEndpoints(database, baseline);
+                }
+                slowEndpoints(database, List.of());
+            }
         }
         if (only.contains("backlog")) {
             backlog();
@@ -284,9 +289,11 @@ public final class Benchmarks {
     }
 
     // 5. 1,000 subscriptions that answer after 1 s, and one healthy subscription beside them
-    private void slowEndpoints(String store, String url) throws Exception {
-        String name = "bench-slow-" + store.toLowerCase();
-        try (HubProcess hub = freshHub(name, url, jvm(name, "-Xmx512m")); var receiver = new BenchReceiver(204, 1000).recordingArrivals()) {
+    private void slowEndpoints(String database, List<String> settings) throws Exception {
+        String name = "bench-slow-" + database.toLowerCase() + (settings.isEmpty() ? "" : "-baseline");
+        String store = database + (settings.isEmpty() ? "" : " baseline (" + String.join(", ", settings) + ")");
+        String url = database.equals("H2") ? null : TestPostgres.newDatabase();
+        try (HubProcess hub = freshHub(name, url, jvm(name, "-Xmx512m"), settings.toArray(String[]::new)); var receiver = new BenchReceiver(204, 1000).recordingArrivals()) {
             var client = new HubClient(hub.port(), KEY);
             for (int i = 0; i < 1000; i++) {
                 subscribe(client, receiver.url("/slow/" + i), "connection.sync_failed");
@@ -316,7 +323,9 @@ public final class Benchmarks {
             figure("slow endpoints, " + store, String.format("%.0f deliveries/s to 1,000 endpoints answering after 1 s (%d in %.0f s)",
                     slowDone / seconds, slowDone, seconds));
             figure("healthy endpoint beside them, 50 events/s, " + store, beside.summary());
-            chart.put("1,000 endpoints answering after 1 s, " + store, slowDone / seconds);
+            if (settings.isEmpty()) {
+                chart.put("1,000 endpoints answering after 1 s, " + store, slowDone / seconds);
+            }
         }
         profileTop(name);
     }
