@@ -21,9 +21,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -75,26 +75,17 @@ class BadInputTest extends HubTest {
                 List.of(foreignWebhook, foreignEvent, foreignDelivery));
         Map<String, Map<Integer, AtomicLong>> statuses = new ConcurrentHashMap<>();
         var failures = new ConcurrentLinkedQueue<String>();
-        List<Case> cases = Stream.generate(generator::next).limit(REQUESTS).toList();
+        // cases are made as they are sent, a few ahead: 50,000 of them (huge documents among them) do not fit in memory
+        var ahead = new Semaphore(64);
         try (var pool = Executors.newFixedThreadPool(8)) {
-            for (Case c : cases) {
+            for (int i = 0; i < REQUESTS; i++) {
+                Case c = generator.next();
+                ahead.acquireUninterruptibly();
                 pool.execute(() -> {
-                    int status;
-                    String body;
                     try {
-                        HttpResponse<String> response = send(c);
-                        status = response.statusCode();
-                        body = response.body();
-                    } catch (IOException | InterruptedException | RuntimeException e) {
-                        status = -1;
-                        body = e.toString();
-                    }
-                    statuses.computeIfAbsent(c.kind(), k -> new ConcurrentHashMap<>())
-                            .computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
-                    if (status < 400 || status >= 500 || body.contains("\tat ") || body.contains("Exception")) {
-                        failures.add(c.kind() + " " + c.method() + " " + abbreviate(c.path()) + " " + c.headers().keySet() + " "
-                                + (c.body() == null ? "" : abbreviate(new String(c.body(), StandardCharsets.UTF_8))) + " -> " + status
-                                + " " + abbreviate(body));
+                        check(c, statuses, failures);
+                    } finally {
+                        ahead.release();
                     }
                 });
             }
@@ -109,7 +100,7 @@ class BadInputTest extends HubTest {
         long fiveHundreds = byKind.values().stream().flatMap(m -> m.entrySet().stream())
                 .filter(e -> e.getKey() >= 500 || e.getKey() < 0).mapToLong(Map.Entry::getValue).sum();
         Map<String, Long> after = counts();
-        Reliability.report("bad-input", cases.size() + " malformed requests, " + fiveHundreds + " answered 5xx or not at all, "
+        Reliability.report("bad-input", REQUESTS + " malformed requests, " + fiveHundreds + " answered 5xx or not at all, "
                 + failures.size() + " not refused cleanly; rows before " + before + ", after " + after + "; statuses by kind "
                 + byKind);
         Files.writeString(Path.of("target", "reliability", "bad-input-failures.txt"), String.join("\n", failures));
@@ -161,6 +152,26 @@ class BadInputTest extends HubTest {
         }
         assertThat(raws).as("a valid raw event per source").hasSize(5);
         return raws;
+    }
+
+    private void check(Case c, Map<String, Map<Integer, AtomicLong>> statuses, ConcurrentLinkedQueue<String> failures) {
+        int status;
+        String body;
+        try {
+            HttpResponse<String> response = send(c);
+            status = response.statusCode();
+            body = response.body();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            status = -1;
+            body = e.toString();
+        }
+        statuses.computeIfAbsent(c.kind(), k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
+        if (status < 400 || status >= 500 || body.contains("\tat ") || body.contains("Exception")) {
+            failures.add(c.kind() + " " + c.method() + " " + abbreviate(c.path()) + " " + c.headers().keySet() + " "
+                    + (c.body() == null ? "" : abbreviate(new String(c.body(), StandardCharsets.UTF_8))) + " -> " + status
+                    + " " + abbreviate(body));
+        }
     }
 
     private static String abbreviate(String s) {
