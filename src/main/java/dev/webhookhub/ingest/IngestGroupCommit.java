@@ -261,7 +261,10 @@ public class IngestGroupCommit implements SmartLifecycle {
         }
     }
 
-    /** Requests already queued are still committed; the web server has stopped taking new ones by now. */
+    /**
+     * Requests already queued are still committed. This bean keeps the default phase, higher than the web server's,
+     * so it stops first: a request that arrives afterwards runs alone, in its own transaction.
+     */
     @Override
     public void stop() {
         running = false;
