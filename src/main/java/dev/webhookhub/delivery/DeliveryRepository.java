@@ -20,6 +20,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.webhookhub.HubProperties;
 import dev.webhookhub.ingest.IngestBatch;
+import dev.webhookhub.store.TimeOrderedIds;
 import dev.webhookhub.store.Timestamps;
 import dev.webhookhub.subscription.RetrySchedules;
 
@@ -262,7 +263,7 @@ public class DeliveryRepository {
         var now = Timestamps.column(Timestamps.now());
         List<Object[]> rows = new ArrayList<>();
         for (String eventId : eventIds) {
-            rows.add(new Object[] {java.util.UUID.randomUUID().toString(), environmentId, eventId, subscriptionId, PENDING,
+            rows.add(new Object[] {TimeOrderedIds.uuid(), environmentId, eventId, subscriptionId, PENDING,
                     0, now, now, now});
         }
         template.batchUpdate("""

@@ -1,6 +1,5 @@
 package dev.webhookhub.mapping;
 
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import org.springframework.stereotype.Component;
 
@@ -18,6 +16,7 @@ import com.networknt.schema.ValidationMessage;
 
 import dev.webhookhub.mapping.SourceMapping.EventRule;
 import dev.webhookhub.mapping.SourceMapping.StateSlot;
+import dev.webhookhub.store.TimeOrderedIds;
 import dev.webhookhub.store.Timestamps;
 
 /**
@@ -27,9 +26,6 @@ import dev.webhookhub.store.Timestamps;
  */
 @Component
 public class Normalizer {
-
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final char[] EVT_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
     private final ObjectMapper json;
 
@@ -132,13 +128,6 @@ public class Normalizer {
     }
 
     static String newId(SourceMapping.IdFormat format) {
-        if (format == SourceMapping.IdFormat.UUID) {
-            return UUID.randomUUID().toString();
-        }
-        char[] chars = new char[16];
-        for (int i = 0; i < chars.length; i++) {
-            chars[i] = EVT_ALPHABET[RANDOM.nextInt(EVT_ALPHABET.length)];
-        }
-        return "evt_" + new String(chars);
+        return format == SourceMapping.IdFormat.UUID ? TimeOrderedIds.uuid() : TimeOrderedIds.evt();
     }
 }

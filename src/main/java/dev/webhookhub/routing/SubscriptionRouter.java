@@ -1,9 +1,7 @@
 package dev.webhookhub.routing;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import org.springframework.stereotype.Component;
 
@@ -11,6 +9,7 @@ import dev.webhookhub.delivery.NewDelivery;
 import dev.webhookhub.ingest.IngestBatch;
 import dev.webhookhub.mapping.MappingRegistry;
 import dev.webhookhub.mapping.NormalizedEvent;
+import dev.webhookhub.store.TimeOrderedIds;
 import dev.webhookhub.subscription.Subscription;
 import dev.webhookhub.subscription.SubscriptionRepository;
 
@@ -45,15 +44,11 @@ public class SubscriptionRouter {
             }
             for (Subscription subscription : candidates) {
                 if (subscription.wants(event.source(), event.type()) && filters.accepts(subscription, event.envelope())) {
-                    deliveries.add(new NewDelivery(deliveryId(event.id(), subscription.id()), event.id(), subscription.id()));
+                    deliveries.add(new NewDelivery(TimeOrderedIds.delivery(event.createdAt(), event.id(), subscription.id()),
+                            event.id(), subscription.id()));
                 }
             }
         }
         return batch.withDeliveries(deliveries);
-    }
-
-    /** One id per event and subscription, so that routing an event twice (a re-read Kafka record) stores it once. */
-    static String deliveryId(String eventId, String subscriptionId) {
-        return UUID.nameUUIDFromBytes((eventId + "|" + subscriptionId).getBytes(StandardCharsets.UTF_8)).toString();
     }
 }

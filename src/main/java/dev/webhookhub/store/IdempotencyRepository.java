@@ -29,33 +29,37 @@ public class IdempotencyRepository {
         this.retention = properties.ingest().idempotencyRetention();
     }
 
-    /** The event ids a key produced within the retention window. */
+    /**
+     * The event ids a key produced within the retention window. A row for the key that has expired is deleted on
+     * the way, in the caller's transaction, so that {@link #remember} can insert the key again without looking.
+     * Both statements go by primary key: a DELETE that also filters on created_at may be planned on the created_at
+     * index, and then walks every key of the window (H2 did: 60 % of ingest CPU, docs/BENCHMARKS.md item 1).
+     */
     public Optional<List<String>> find(String environmentId, String source, String key) {
-        Instant oldest = Timestamps.now().minus(retention);
-        return jdbc.sql("SELECT event_ids FROM idempotency_keys WHERE environment_id = ? AND source = ? AND idem_key = ? AND created_at >= ?")
-                .params(environmentId, source, key, Timestamps.column(oldest))
-                .query(String.class)
-                .optional()
-                .map(text -> json.read(text, IDS));
+        record Row(String eventIds, Instant createdAt) {
+        }
+        Optional<Row> row = jdbc.sql("SELECT event_ids, created_at FROM idempotency_keys WHERE environment_id = ? AND source = ? AND idem_key = ?")
+                .params(environmentId, source, key)
+                .query((rs, n) -> new Row(rs.getString("event_ids"), Timestamps.read(rs, "created_at")))
+                .optional();
+        if (row.isEmpty()) {
+            return Optional.empty();
+        }
+        if (row.get().createdAt().isBefore(Timestamps.now().minus(retention))) {
+            jdbc.sql("DELETE FROM idempotency_keys WHERE environment_id = ? AND source = ? AND idem_key = ?")
+                    .params(environmentId, source, key)
+                    .update();
+            return Optional.empty();
+        }
+        return Optional.of(json.read(row.get().eventIds(), IDS));
     }
 
     /**
-     * Remembers a key. A row still there for it has expired (the caller found no live one), and is replaced.
-     * Two requests racing with one key collide on the primary key, and the loser is answered from the winner's
-     * row (see IngestController).
+     * Remembers a key that {@link #find} did not find in the same transaction. Two requests racing with one key
+     * collide on the primary key, and the loser, run again, is answered from the winner's row
+     * (IngestGroupCommit).
      */
     public void remember(String environmentId, String source, String key, List<String> eventIds) {
-        // Look first, by primary key alone: a DELETE that also filters on created_at may be planned on the
-        // created_at index, and then walks every key of the window (H2 did: 60 % of ingest CPU, docs/BENCHMARKS.md)
-        boolean stale = jdbc.sql("SELECT COUNT(*) FROM idempotency_keys WHERE environment_id = ? AND source = ? AND idem_key = ?")
-                .params(environmentId, source, key)
-                .query(Integer.class)
-                .single() > 0;
-        if (stale) {
-            jdbc.sql("DELETE FROM idempotency_keys WHERE environment_id = ? AND source = ? AND idem_key = ? AND created_at < ?")
-                    .params(environmentId, source, key, Timestamps.column(Timestamps.now().minus(retention)))
-                    .update();
-        }
         jdbc.sql("INSERT INTO idempotency_keys (environment_id, source, idem_key, event_ids, created_at) VALUES (?, ?, ?, ?, ?)")
                 .params(environmentId, source, key, json.write(eventIds), Timestamps.column(Timestamps.now()))
                 .update();

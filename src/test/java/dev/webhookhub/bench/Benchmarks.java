@@ -1,5 +1,6 @@
 package dev.webhookhub.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -7,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.webhookhub.support.HubClient;
@@ -26,9 +29,11 @@ import dev.webhookhub.support.TestPostgres;
  * load generator, against a ceiling measured by the same generator on the same machine. Loopback only.
  *
  * <p>Arguments: {@code --quick} (short runs, results under target/bench), {@code --only=a,b} (ceiling, ingest,
- * e2e, latency, slow, backlog), {@code --profile} (JFR on the ingest and end-to-end hubs, top frames printed),
- * {@code --baseline=setting,setting} (each ingest and slow-endpoint scenario first runs a hub with these settings,
- * side by side).
+ * e2e, latency, slow, startup, backlog), {@code --databases=H2,PostgreSQL} (the stores of ingest and slow),
+ * {@code --profile} (JFR on the ingest, end-to-end, latency and slow-endpoint hubs, top frames printed),
+ * {@code --baseline=setting,setting} and {@code --baseline-classes=DIR} (each ingest and slow-endpoint scenario
+ * first runs a baseline hub with these settings, or with the compiled classes of another checkout, e.g. the commit
+ * before a change: side by side, on the same machine minutes apart).
  */
 public final class Benchmarks {
 
@@ -41,8 +46,9 @@ public final class Benchmarks {
     private final boolean quick;
     private final boolean profile;
     private final Set<String> only;
-    /** Hub settings of a baseline hub run just before each ingest scenario, to compare a change side by side. */
-    private final List<String> baseline;
+    private final List<String> databases;
+    /** A hub run just before each ingest and slow-endpoint scenario, to compare a change side by side; or null. */
+    private final HubSetup baseline;
     private final Path out;
     private final LoadGenerator load = new LoadGenerator();
     private final Map<String, String> figures = new LinkedHashMap<>();
@@ -55,10 +61,11 @@ public final class Benchmarks {
     private final Map<String, Double> chart = new LinkedHashMap<>();
     private double ceiling = Double.NaN;
 
-    private Benchmarks(boolean quick, boolean profile, Set<String> only, List<String> baseline) {
+    private Benchmarks(boolean quick, boolean profile, Set<String> only, List<String> databases, HubSetup baseline) {
         this.quick = quick;
         this.profile = profile;
         this.only = only;
+        this.databases = databases;
         this.baseline = baseline;
         this.out = quick ? Path.of("target/bench") : Path.of("docs/bench");
     }
@@ -66,10 +73,15 @@ public final class Benchmarks {
     public static void main(String[] args) throws Exception {
         List<String> list = List.of(args);
         Set<String> only = list.stream().filter(a -> a.startsWith("--only=")).findFirst()
-                .map(a -> Set.of(a.substring(7).split(","))).orElse(Set.of("ceiling", "ingest", "e2e", "latency", "slow", "backlog"));
-        List<String> baseline = list.stream().filter(a -> a.startsWith("--baseline=")).findFirst()
+                .map(a -> Set.of(a.substring(7).split(","))).orElse(Set.of("ceiling", "ingest", "e2e", "latency", "slow", "startup", "backlog"));
+        List<String> settings = list.stream().filter(a -> a.startsWith("--baseline=")).findFirst()
                 .map(a -> List.of(a.substring(11).split(","))).orElse(List.of());
-        var bench = new Benchmarks(list.contains("--quick"), list.contains("--profile"), only, baseline);
+        Path classes = list.stream().filter(a -> a.startsWith("--baseline-classes=")).findFirst()
+                .map(a -> Path.of(a.substring(19)).toAbsolutePath()).orElse(null);
+        HubSetup baseline = settings.isEmpty() && classes == null ? null : new HubSetup(settings, classes);
+        List<String> databases = list.stream().filter(a -> a.startsWith("--databases=")).findFirst()
+                .map(a -> List.of(a.substring(12).split(","))).orElse(List.of("H2", "PostgreSQL"));
+        var bench = new Benchmarks(list.contains("--quick"), list.contains("--profile"), only, databases, baseline);
         Files.createDirectories(bench.out);
         bench.run();
         System.exit(0);
@@ -80,11 +92,11 @@ public final class Benchmarks {
             ceiling();
         }
         if (only.contains("ingest")) {
-            for (String database : List.of("H2", "PostgreSQL")) {
-                if (!baseline.isEmpty()) {
+            for (String database : databases) {
+                if (baseline != null) {
                     ingest(database, baseline);
                 }
-                ingest(database, List.of());
+                ingest(database, null);
             }
         }
         if (only.contains("e2e")) {
@@ -94,12 +106,15 @@ public final class Benchmarks {
             latency();
         }
         if (only.contains("slow")) {
-            for (String database : List.of("H2", "PostgreSQL")) {
-                if (!baseline.isEmpty()) {
+            for (String database : databases) {
+                if (baseline != null) {
                     slowEndpoints(database, baseline);
                 }
-                slowEndpoints(database, List.of());
+                slowEndpoints(database, null);
             }
+        }
+        if (only.contains("startup")) {
+            startup();
         }
         if (only.contains("backlog")) {
             backlog();
@@ -120,11 +135,11 @@ public final class Benchmarks {
     }
 
     // 2. durable 202s: single events and batches of 100, no subscriptions (fan-out is measured in 3.)
-    private void ingest(String database, List<String> settings) throws Exception {
-        String name = "bench-ingest-" + database.toLowerCase() + (settings.isEmpty() ? "" : "-baseline");
-        String label = "ingest " + database + (settings.isEmpty() ? "" : " baseline (" + String.join(", ", settings) + ")");
+    private void ingest(String database, HubSetup baseline) throws Exception {
+        String name = "bench-ingest-" + database.toLowerCase() + (baseline == null ? "" : "-baseline");
+        String label = "ingest " + database + (baseline == null ? "" : " " + baseline.label());
         String url = database.equals("H2") ? null : TestPostgres.newDatabase();
-        try (HubProcess hub = freshHub(name, url, jvm(name, "-Xmx512m"), settings.toArray(String[]::new))) {
+        try (HubProcess hub = freshHub(name, url, jvm(name, "-Xmx512m"), baseline)) {
             URI single = URI.create("http://127.0.0.1:" + hub.port() + "/v1/ingest/configly");
             URI batch = URI.create("http://127.0.0.1:" + hub.port() + "/v1/ingest/configly/batch");
             // a hub on two shared cores is still compiling its hot paths after 10 s (C2 at a third of a core):
@@ -137,7 +152,7 @@ public final class Benchmarks {
             record(label + " batch", "events/s, batches of 100, 8 senders", eventsPerSecond, many);
             figure(label + " single / ceiling", ratio(one.perSecond()));
             figure(label + " batch / single", String.format("%.1f x", eventsPerSecond / one.perSecond()));
-            if (settings.isEmpty()) {
+            if (baseline == null) {
                 chart.put("ingest " + database + ", single", one.perSecond());
                 chart.put("ingest " + database + ", batch of 100", eventsPerSecond);
             }
@@ -207,8 +222,6 @@ public final class Benchmarks {
                         best.maxHeap / 1e6, best.maxLiveHeap / 1e6, best.maxRss / 1e6));
                 chart.put("end to end, deliveries (10 subscriptions)", deliveries);
             }
-            figure("startup to ready (fresh H2)", String.format("%.2f s (JVM launch to first healthy /actuator/health)",
-                    hub.startup().toMillis() / 1000.0));
         }
         profileTop(name);
     }
@@ -286,14 +299,15 @@ public final class Benchmarks {
             figure("latency ingest->delivery at 1000 events/s (batches of 10)", endToEnd.summary() + (missing > 0 ? ", " + missing + " not delivered within 60 s" : ""));
             figure("latency of the 202 at 1000 events/s (batches of 10)", result.latencies().summary() + ", " + result.failed() + " not accepted");
         }
+        profileTop(name);
     }
 
     // 5. 1,000 subscriptions that answer after 1 s, and one healthy subscription beside them
-    private void slowEndpoints(String database, List<String> settings) throws Exception {
-        String name = "bench-slow-" + database.toLowerCase() + (settings.isEmpty() ? "" : "-baseline");
-        String store = database + (settings.isEmpty() ? "" : " baseline (" + String.join(", ", settings) + ")");
+    private void slowEndpoints(String database, HubSetup baseline) throws Exception {
+        String name = "bench-slow-" + database.toLowerCase() + (baseline == null ? "" : "-baseline");
+        String store = database + (baseline == null ? "" : " " + baseline.label());
         String url = database.equals("H2") ? null : TestPostgres.newDatabase();
-        try (HubProcess hub = freshHub(name, url, jvm(name, "-Xmx512m"), settings.toArray(String[]::new)); var receiver = new BenchReceiver(204, 1000).recordingArrivals()) {
+        try (HubProcess hub = freshHub(name, url, jvm(name, "-Xmx512m"), baseline); var receiver = new BenchReceiver(204, 1000).recordingArrivals()) {
             var client = new HubClient(hub.port(), KEY);
             for (int i = 0; i < 1000; i++) {
                 subscribe(client, receiver.url("/slow/" + i), "connection.sync_failed");
@@ -323,7 +337,7 @@ public final class Benchmarks {
             figure("slow endpoints, " + store, String.format("%.0f deliveries/s to 1,000 endpoints answering after 1 s (%d in %.0f s)",
                     slowDone / seconds, slowDone, seconds));
             figure("healthy endpoint beside them, 50 events/s, " + store, beside.summary());
-            if (settings.isEmpty()) {
+            if (baseline == null) {
                 chart.put("1,000 endpoints answering after 1 s, " + store, slowDone / seconds);
             }
         }
@@ -420,13 +434,86 @@ public final class Benchmarks {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
+    /**
+     * 6. startup to ready (JVM launch to the first healthy /actuator/health, fresh H2 store, migrations included),
+     * the median of three starts each: from the build's classes as the tests run it, as the extracted jar, and as the
+     * jar with the ahead-of-time cache of bin/aot-cache. AOTMode=on makes a cache the JVM cannot use fail the start
+     * instead of being measured as a start without it.
+     */
+    private void startup() throws Exception {
+        Path app = Path.of("target/bench-app");
+        Process build = new ProcessBuilder("bin/aot-cache", app.toString()).inheritIO().start();
+        if (build.waitFor() != 0) {
+            throw new IllegalStateException("bin/aot-cache failed");
+        }
+        String jar = app.resolve("webhook-hub.jar").toString();
+        String cache = Files.exists(app.resolve("hub.aot"))
+                ? "-XX:AOTCache=" + app.resolve("hub.aot") + " -XX:AOTMode=on"
+                : "-XX:SharedArchiveFile=" + app.resolve("hub.jsa") + " -Xshare:on";
+        Map<String, List<String>> ways = new LinkedHashMap<>();
+        ways.put("startup to ready, from classes (as the tests run it)", List.of("-Xmx512m"));
+        ways.put("startup to ready, extracted jar", List.of("-Xmx512m", "-cp", jar));
+        List<String> cached = new ArrayList<>(List.of("-Xmx512m"));
+        cached.addAll(List.of(cache.split(" ")));
+        cached.addAll(List.of("-cp", jar));
+        ways.put("startup to ready, extracted jar + AOT cache (bin/aot-cache)", cached);
+        Map<String, List<Double>> seconds = new LinkedHashMap<>();
+        for (int round = 0; round < 3; round++) {
+            for (var way : ways.entrySet()) {
+                List<String> jvmArgs = new ArrayList<>(way.getValue());
+                String classpath = System.getProperty("java.class.path");
+                int cp = jvmArgs.indexOf("-cp");
+                if (cp >= 0) {
+                    classpath = jvmArgs.remove(cp + 1);
+                    jvmArgs.remove(cp);
+                }
+                deleteTree(Path.of("target/test-data/bench-startup"));
+                try (HubProcess hub = HubProcess.start("bench-startup", null, jvmArgs, SETTINGS, 0, classpath)) {
+                    seconds.computeIfAbsent(way.getKey(), k -> new ArrayList<>()).add(hub.startup().toMillis() / 1000.0);
+                }
+            }
+        }
+        seconds.forEach((way, runs) -> figure(way, String.format("%.2f s median of %s", runs.stream().sorted().toList().get(1),
+                runs.stream().map(r -> String.format("%.2f", r)).toList())));
+    }
+
     // --- helpers
 
+    /**
+     * How a hub differs from the default one.
+     *
+     * @param settings hub settings added to the benchmark's own
+     * @param classes  the {@code target/classes} of another build to run instead of this one's, or null
+     */
+    record HubSetup(List<String> settings, Path classes) {
+        String label() {
+            List<String> parts = new ArrayList<>(settings);
+            if (classes != null) {
+                parts.addFirst("classes of " + classes);
+            }
+            return "baseline (" + String.join(", ", parts) + ")";
+        }
+    }
+
     private HubProcess freshHub(String name, String url, List<String> jvmArgs, String... extra) throws Exception {
+        return freshHub(name, url, jvmArgs, new HubSetup(List.of(extra), null));
+    }
+
+    /** A hub on an empty store; set up as given (null: the default hub of this build). */
+    private HubProcess freshHub(String name, String url, List<String> jvmArgs, HubSetup setup) throws Exception {
         deleteTree(Path.of("target/test-data", name));
         List<String> settings = new ArrayList<>(SETTINGS);
-        settings.addAll(List.of(extra));
-        return HubProcess.start(name, url, jvmArgs, settings);
+        String classpath = System.getProperty("java.class.path");
+        if (setup != null) {
+            settings.addAll(setup.settings());
+            if (setup.classes() != null) {
+                Path ours = Path.of("target/classes").toAbsolutePath();
+                classpath = Arrays.stream(classpath.split(File.pathSeparator))
+                        .map(entry -> Path.of(entry).toAbsolutePath().equals(ours) ? setup.classes().toString() : entry)
+                        .collect(Collectors.joining(File.pathSeparator));
+            }
+        }
+        return HubProcess.start(name, url, jvmArgs, settings, 0, classpath);
     }
 
     private List<String> jvm(String name, String... args) {

@@ -9,6 +9,7 @@ import java.util.Set;
 
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /** The hottest methods of a JFR recording: by samples on top of the stack, and by samples anywhere in it. */
@@ -20,6 +21,7 @@ final class JfrTop {
     static String summarize(Path recording, int rows) throws IOException {
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> total = new HashMap<>();
+        Map<String, Integer> threads = new HashMap<>();
         int samples = 0;
         for (var event : RecordingFile.readAllEvents(recording)) {
             if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
@@ -30,6 +32,7 @@ final class JfrTop {
                 continue;
             }
             samples++;
+            threads.merge(threadGroup(event.getThread("sampledThread")), 1, Integer::sum);
             self.merge(name(stack.getFrames().getFirst()), 1, Integer::sum);
             Set<String> seen = new HashSet<>();
             for (RecordedFrame frame : stack.getFrames()) {
@@ -39,7 +42,9 @@ final class JfrTop {
                 }
             }
         }
-        var text = new StringBuilder(recording.getFileName() + ": " + samples + " execution samples\n\nself:\n");
+        var text = new StringBuilder(recording.getFileName() + ": " + samples + " execution samples\n\nby thread:\n");
+        append(text, threads, samples, rows);
+        text.append("\nself:\n");
         append(text, self, samples, rows);
         text.append("\nanywhere on the stack (dev.webhookhub, jdbc, h2, postgresql, jsonata, schema frames):\n");
         Map<String, Integer> ours = new HashMap<>();
@@ -52,6 +57,15 @@ final class JfrTop {
         });
         append(text, ours, samples, rows);
         return text.toString();
+    }
+
+    /** Threads of one pool count together: "http-nio-8080-exec-17" and "-exec-3" are both "http-nio-8080-exec-#". */
+    private static String threadGroup(RecordedThread thread) {
+        if (thread == null) {
+            return "(unknown)";
+        }
+        String name = thread.getJavaName() != null ? thread.getJavaName() : thread.getOSName();
+        return name == null || name.isEmpty() ? (thread.isVirtual() ? "(virtual)" : "(unnamed)") : name.replaceAll("\\d+", "#");
     }
 
     private static String name(RecordedFrame frame) {

@@ -87,4 +87,31 @@ class IngestFeaturesTest extends HubTest {
         assertThat(ids.subList(2, 4)).isEqualTo(ids.subList(0, 2));
         assertThat(count("events")).isEqualTo(events + 2);
     }
+
+    @Test
+    void anExpiredKeyIsIngestedAgainAndThenRemembered() {
+        HubClient env = newEnvironment();
+        var first = env.post("/v1/ingest/configly", REPORT.formatted("exp-1", "rep_1", 50), Map.of("Idempotency-Key", "k-expired"));
+        List<String> dedupFirst = ingest(env, "configly", REPORT.formatted("exp-2", "rep_1", 50));
+        // both keys now older than hub.ingest.idempotency-retention (24 h)
+        jdbc.sql("UPDATE idempotency_keys SET created_at = ? WHERE idem_key IN ('request:k-expired', ?)")
+                .params(java.sql.Timestamp.from(java.time.Instant.now().minus(java.time.Duration.ofHours(25))),
+                        "raw:health_report/exp-2/rep_1")
+                .update();
+        long events = count("events");
+
+        var second = env.post("/v1/ingest/configly", REPORT.formatted("exp-1", "rep_2", 60), Map.of("Idempotency-Key", "k-expired"));
+        List<String> dedupSecond = ingest(env, "configly", REPORT.formatted("exp-2", "rep_1", 50));
+
+        assertThat(second.status()).isEqualTo(202);
+        assertThat(second.json().get("event_ids")).isNotEqualTo(first.json().get("event_ids"));
+        assertThat(dedupSecond).isNotEmpty().doesNotContainAnyElementsOf(dedupFirst);
+        assertThat(count("events")).isGreaterThan(events);
+        // the keys are remembered again, with the new ids
+        var third = env.post("/v1/ingest/configly", REPORT.formatted("exp-1", "rep_9", 99), Map.of("Idempotency-Key", "k-expired"));
+        assertThat(third.json().get("event_ids")).isEqualTo(second.json().get("event_ids"));
+        assertThat(ingest(env, "configly", REPORT.formatted("exp-2", "rep_1", 50))).isEqualTo(dedupSecond);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM idempotency_keys WHERE idem_key IN ('request:k-expired', 'raw:health_report/exp-2/rep_1')")
+                .query(Long.class).single()).isEqualTo(2);
+    }
 }

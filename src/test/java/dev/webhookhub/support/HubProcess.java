@@ -44,6 +44,12 @@ public final class HubProcess implements AutoCloseable {
     /** As above, on a given port (0: any free one), so that a restarted hub keeps its address. */
     public static HubProcess start(String name, String databaseUrl, List<String> jvmArgs, List<String> settings, int port)
             throws IOException, InterruptedException {
+        return start(name, databaseUrl, jvmArgs, settings, port, System.getProperty("java.class.path"));
+    }
+
+    /** As above, from the given classpath (a benchmark's baseline runs the classes of another build). */
+    public static HubProcess start(String name, String databaseUrl, List<String> jvmArgs, List<String> settings, int port,
+            String classpath) throws IOException, InterruptedException {
         if (port == 0) {
             try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
                 port = socket.getLocalPort();
@@ -52,7 +58,7 @@ public final class HubProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.webhookhub.HubApplication",
+        command.addAll(List.of("-cp", classpath, "dev.webhookhub.HubApplication",
                 "--server.port=" + port, "--server.address=127.0.0.1", "--hub.data-dir=" + Path.of("target/test-data", name).toAbsolutePath()));
         if (databaseUrl != null) {
             command.addAll(List.of("--spring.datasource.url=" + databaseUrl, "--spring.datasource.username=postgres"));
