@@ -21,6 +21,7 @@ import org.springframework.test.context.TestPropertySource;
 import com.zaxxer.hikari.HikariDataSource;
 
 import dev.webhookhub.HubApplication;
+import dev.webhookhub.store.Timestamps;
 import dev.webhookhub.support.HubClient;
 import dev.webhookhub.support.HubTest;
 import dev.webhookhub.support.TestKafka;
@@ -79,11 +80,12 @@ class KafkaModeTest extends HubTest {
             subscribe(env, receiver.url("/twice"), List.of("connection.sync_failed"));
             String eventId = ingestMany(env, "twice", 1).get(0);
             awaitReceived(receiver, 1);
-            String record = jdbc.sql("SELECT environment_id, source, type, envelope FROM events WHERE id = ?")
+            // the record as the ingest wrote it to the topic, read a second time
+            String record = jdbc.sql("SELECT environment_id, source, type, envelope, created_at FROM events WHERE id = ?")
                     .param(eventId)
                     .query((rs, i) -> "{\"environmentId\":\"" + rs.getString(1) + "\",\"id\":\"" + eventId + "\",\"source\":\""
-                            + rs.getString(2) + "\",\"type\":\"" + rs.getString(3) + "\",\"createdAt\":\"2026-01-01T00:00:00.000Z\","
-                            + "\"envelope\":" + rs.getString(4) + "}")
+                            + rs.getString(2) + "\",\"type\":\"" + rs.getString(3) + "\",\"createdAt\":\""
+                            + Timestamps.iso(Timestamps.read(rs, "created_at")) + "\",\"envelope\":" + rs.getString(4) + "}")
                     .single();
 
             producer.sendBody("direct:route-queued-event", record);
