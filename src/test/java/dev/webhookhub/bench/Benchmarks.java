@@ -92,12 +92,7 @@ public final class Benchmarks {
             ceiling();
         }
         if (only.contains("ingest")) {
-            for (String database : databases) {
-                if (baseline != null) {
-                    ingest(database, baseline);
-                }
-                ingest(database, null);
-            }
+            onEachStore(this::ingest);
         }
         if (only.contains("e2e")) {
             endToEnd();
@@ -106,12 +101,7 @@ public final class Benchmarks {
             latency();
         }
         if (only.contains("slow")) {
-            for (String database : databases) {
-                if (baseline != null) {
-                    slowEndpoints(database, baseline);
-                }
-                slowEndpoints(database, null);
-            }
+            onEachStore(this::slowEndpoints);
         }
         if (only.contains("startup")) {
             startup();
@@ -440,6 +430,9 @@ public final class Benchmarks {
      * jar with the ahead-of-time cache of bin/aot-cache. AOTMode=on makes a cache the JVM cannot use fail the start
      * instead of being measured as a start without it.
      */
+    private record StartWay(String label, List<String> jvmArgs, String classpath) {
+    }
+
     private void startup() throws Exception {
         Path app = Path.of("target/bench-app");
         Process build = new ProcessBuilder("bin/aot-cache", app.toString()).inheritIO().start();
@@ -447,29 +440,22 @@ public final class Benchmarks {
             throw new IllegalStateException("bin/aot-cache failed");
         }
         String jar = app.resolve("webhook-hub.jar").toString();
-        String cache = Files.exists(app.resolve("hub.aot"))
-                ? "-XX:AOTCache=" + app.resolve("hub.aot") + " -XX:AOTMode=on"
-                : "-XX:SharedArchiveFile=" + app.resolve("hub.jsa") + " -Xshare:on";
-        Map<String, List<String>> ways = new LinkedHashMap<>();
-        ways.put("startup to ready, from classes (as the tests run it)", List.of("-Xmx512m"));
-        ways.put("startup to ready, extracted jar", List.of("-Xmx512m", "-cp", jar));
-        List<String> cached = new ArrayList<>(List.of("-Xmx512m"));
-        cached.addAll(List.of(cache.split(" ")));
-        cached.addAll(List.of("-cp", jar));
-        ways.put("startup to ready, extracted jar + AOT cache (bin/aot-cache)", cached);
+        List<String> cache = Files.exists(app.resolve("hub.aot"))
+                ? List.of("-XX:AOTCache=" + app.resolve("hub.aot"), "-XX:AOTMode=on")
+                : List.of("-XX:SharedArchiveFile=" + app.resolve("hub.jsa"), "-Xshare:on");
+        List<String> withCache = new ArrayList<>(List.of("-Xmx512m"));
+        withCache.addAll(cache);
+        List<StartWay> ways = List.of(
+                new StartWay("startup to ready, from classes (as the tests run it)", List.of("-Xmx512m"),
+                        System.getProperty("java.class.path")),
+                new StartWay("startup to ready, extracted jar", List.of("-Xmx512m"), jar),
+                new StartWay("startup to ready, extracted jar + AOT cache (bin/aot-cache)", withCache, jar));
         Map<String, List<Double>> seconds = new LinkedHashMap<>();
         for (int round = 0; round < 3; round++) {
-            for (var way : ways.entrySet()) {
-                List<String> jvmArgs = new ArrayList<>(way.getValue());
-                String classpath = System.getProperty("java.class.path");
-                int cp = jvmArgs.indexOf("-cp");
-                if (cp >= 0) {
-                    classpath = jvmArgs.remove(cp + 1);
-                    jvmArgs.remove(cp);
-                }
+            for (StartWay way : ways) {
                 deleteTree(Path.of("target/test-data/bench-startup"));
-                try (HubProcess hub = HubProcess.start("bench-startup", null, jvmArgs, SETTINGS, 0, classpath)) {
-                    seconds.computeIfAbsent(way.getKey(), k -> new ArrayList<>()).add(hub.startup().toMillis() / 1000.0);
+                try (HubProcess hub = HubProcess.start("bench-startup", null, way.jvmArgs(), SETTINGS, 0, way.classpath())) {
+                    seconds.computeIfAbsent(way.label(), k -> new ArrayList<>()).add(hub.startup().toMillis() / 1000.0);
                 }
             }
         }
@@ -478,6 +464,22 @@ public final class Benchmarks {
     }
 
     // --- helpers
+
+    /** A scenario run on one store, by a baseline hub (set up as given) or, with null, by this build's hub. */
+    @FunctionalInterface
+    private interface StoreScenario {
+        void run(String database, HubSetup baseline) throws Exception;
+    }
+
+    /** The scenario on each store: the baseline hub first when there is one, then this build's. */
+    private void onEachStore(StoreScenario scenario) throws Exception {
+        for (String database : databases) {
+            if (baseline != null) {
+                scenario.run(database, baseline);
+            }
+            scenario.run(database, null);
+        }
+    }
 
     /**
      * How a hub differs from the default one.
