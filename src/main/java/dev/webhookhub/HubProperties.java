@@ -7,6 +7,8 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+import dev.webhookhub.mapping.JsonataBounds;
+
 /** Every {@code hub.*} setting; defaults live in application.yaml. */
 @ConfigurationProperties(prefix = "hub")
 public record HubProperties(
@@ -18,7 +20,19 @@ public record HubProperties(
         Delivery delivery,
         Inbound inbound,
         Kafka kafka,
-        String queue) {
+        String queue,
+        Jsonata jsonata,
+        Subscriptions subscriptions) {
+
+    public record Subscriptions(int maxPerEnvironment) {
+    }
+
+    /**
+     * Bounds of every JSONata evaluation: subscription filters (tenant input) and mapping files. A filter that
+     * reaches its bounds runs with a tenth of its time for {@code filterProbation}.
+     */
+    public record Jsonata(JsonataBounds filter, JsonataBounds mapping, Duration filterProbation) {
+    }
 
     /** Kafka connection and, in Kafka mode, the topic normalized events go through. */
     public record Kafka(String bootstrapServers, String eventsTopic, Duration visibilityTimeout) {
@@ -55,6 +69,7 @@ public record HubProperties(
             boolean allowPrivateTargets,
             Duration timeout,
             Duration connectTimeout,
+            DataSize maxResponseBytes,
             List<Duration> retrySchedule,
             double jitter,
             Duration disableAfter,

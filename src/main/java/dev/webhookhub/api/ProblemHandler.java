@@ -4,14 +4,14 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.TransientDataAccessException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.TransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import dev.webhookhub.ingest.RawEventNormalizer;
 import dev.webhookhub.mapping.MappingException;
+import dev.webhookhub.store.StoreUnavailable;
 
 /** Every error leaves as application/problem+json; nothing leaks a stack trace. */
 @RestControllerAdvice
@@ -63,10 +64,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
      * acknowledge (202). A retry may duplicate an event whose commit went through unconfirmed; an Idempotency-Key
      * prevents that.
      */
-    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,
-            org.springframework.transaction.CannotCreateTransactionException.class,
-            org.springframework.transaction.TransactionSystemException.class})
+    @ExceptionHandler({DataAccessException.class, TransactionException.class})
     ResponseEntity<ProblemDetail> unavailable(Exception e) {
+        if (!StoreUnavailable.is(e)) {
+            return unexpected(e);
+        }
         log.warn("store unavailable: {}", e.getMessage());
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                 "the event store is unavailable; the request was not acknowledged, retry later");

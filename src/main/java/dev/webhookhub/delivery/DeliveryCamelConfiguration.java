@@ -13,7 +13,9 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.springframework.context.annotation.Bean;
@@ -24,8 +26,10 @@ import dev.webhookhub.security.TargetUrlGuard;
 
 /**
  * The HTTP component that delivers webhooks, configured once from {@code hub.delivery.*}: its connection pool,
- * connect timeout, and a DNS resolver that refuses non-public addresses, so that the address the hub connects
- * to is the address it checked (no DNS rebinding between check and connect).
+ * connect timeout, a DNS resolver that refuses non-public addresses, so that the address the hub connects
+ * to is the address it checked (no DNS rebinding between check and connect), and bounds on what an endpoint's
+ * answer may cost: no content decoding (a small gzip body may inflate to gigabytes), and a cap on the number and
+ * length of header lines. The body is read by {@link AttemptRecorder}, never more than a few KiB of it.
  */
 @Configuration
 public class DeliveryCamelConfiguration {
@@ -35,6 +39,9 @@ public class DeliveryCamelConfiguration {
      * before it is sent: camel-http sets timeouts per component, not per message.
      */
     static final String RESPONSE_TIMEOUT_HEADER = "Hub-Response-Timeout-Ms";
+    /** Beyond these an answer is not HTTP worth reading: the attempt fails instead of buffering it. */
+    private static final int MAX_HEADER_COUNT = 100;
+    private static final int MAX_LINE_LENGTH = 8192;
 
     @Bean
     CamelContextConfiguration deliveryHttpComponent(HubProperties properties) {
@@ -46,6 +53,12 @@ public class DeliveryCamelConfiguration {
                 HttpComponent http = camelContext.getComponent("http", HttpComponent.class);
                 http.setClientConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDnsResolver(resolver)
+                        .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
+                                .http1Config(Http1Config.custom()
+                                        .setMaxHeaderCount(MAX_HEADER_COUNT)
+                                        .setMaxLineLength(MAX_LINE_LENGTH)
+                                        .build())
+                                .build())
                         // many webhooks may share one host: the in-flight bound and the per-endpoint limit
                         // (EndpointGuards) are what limits connections, not a per-host cap
                         .setMaxConnTotal(Math.max(1, delivery.maxInFlight()))
@@ -60,7 +73,7 @@ public class DeliveryCamelConfiguration {
                         .build());
                 http.setConnectionRequestTimeout(delivery.timeout().toMillis());
                 http.setResponseTimeout(delivery.timeout().toMillis());
-                http.setHttpClientConfigurer(builder -> builder.addRequestInterceptorFirst((request, entity, context) -> {
+                http.setHttpClientConfigurer(builder -> builder.disableContentCompression().addRequestInterceptorFirst((request, entity, context) -> {
                     Header timeout = request.getFirstHeader(RESPONSE_TIMEOUT_HEADER);
                     if (timeout != null) {
                         request.removeHeaders(RESPONSE_TIMEOUT_HEADER);

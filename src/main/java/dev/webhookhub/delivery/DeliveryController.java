@@ -141,6 +141,7 @@ public class DeliveryController {
         view.put("status_code", a.statusCode());
         view.put("latency_ms", a.latencyMs());
         view.put("error", a.error());
+        view.put("note", a.note());
         view.put("response_body", a.responseBody());
         return view;
     }

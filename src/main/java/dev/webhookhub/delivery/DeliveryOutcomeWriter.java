@@ -43,7 +43,8 @@ public class DeliveryOutcomeWriter {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryOutcomeWriter.class);
 
-    record Attempt(String deliveryId, Instant at, Integer statusCode, long latencyMs, String error, String responseBody) {
+    record Attempt(String deliveryId, Instant at, Integer statusCode, long latencyMs, String error, String note,
+            String responseBody) {
     }
 
     record Delivered(String deliveryId, int attempts, int statusCode, Instant at) {
@@ -84,8 +85,12 @@ public class DeliveryOutcomeWriter {
         this.transaction = transaction;
     }
 
-    public void attempt(String deliveryId, Instant at, Integer statusCode, long latencyMs, String error, String responseBody) {
-        attempts.add(new Attempt(deliveryId, at, statusCode, latencyMs, error, responseBody));
+    public void attempt(String deliveryId, Instant at, AttemptResult result) {
+        attempts.add(switch (result) {
+            case AttemptResult.Answered a -> new Attempt(deliveryId, at, a.status(), a.took().toMillis(), a.error(), a.note(),
+                    a.body());
+            case AttemptResult.NoAnswer n -> new Attempt(deliveryId, at, null, n.took().toMillis(), n.error(), null, null);
+        });
     }
 
     /** A delivery went through: its mark, and its webhook is not failing (any more). */

@@ -19,6 +19,7 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.webhookhub.HubProperties;
+import dev.webhookhub.ingest.CommitGroup;
 import dev.webhookhub.ingest.IngestBatch;
 import dev.webhookhub.store.TimeOrderedIds;
 import dev.webhookhub.store.Timestamps;
@@ -71,19 +72,28 @@ public class DeliveryRepository {
     }
 
     /**
-     * Ingest route step: one pending row per routed delivery, already leased to this instance so that it can
-     * send at once after commit without another instance racing for it.
+     * Commit step: one pending row per routed delivery of every member, already leased to this instance so that it
+     * can send at once after commit without another instance racing for it.
      */
-    public IngestBatch schedule(IngestBatch batch) {
-        if (batch.deliveries().isEmpty()) {
-            return batch;
+    public CommitGroup schedule(CommitGroup group) {
+        List<NewDelivery> routed = new ArrayList<>();
+        List<String> environments = new ArrayList<>();
+        for (IngestBatch batch : group.members()) {
+            for (NewDelivery d : batch.deliveries()) {
+                routed.add(d);
+                environments.add(batch.environmentId());
+            }
+        }
+        if (routed.isEmpty()) {
+            return group;
         }
         var now = Timestamps.now();
         var leaseEnd = Timestamps.column(now.plus(lease));
         var created = Timestamps.column(now);
         List<Object[]> rows = new ArrayList<>();
-        for (NewDelivery d : batch.deliveries()) {
-            rows.add(new Object[] {d.id(), batch.environmentId(), d.eventId(), d.subscriptionId(), PENDING, 0, leaseEnd,
+        for (int i = 0; i < routed.size(); i++) {
+            NewDelivery d = routed.get(i);
+            rows.add(new Object[] {d.id(), environments.get(i), d.eventId(), d.subscriptionId(), PENDING, 0, leaseEnd,
                     instanceId, created, created, d.id()});
         }
         // a delivery routed twice (an event read again from Kafka) is stored once
@@ -96,10 +106,16 @@ public class DeliveryRepository {
         List<NewDelivery> stored = new ArrayList<>();
         for (int i = 0; i < inserted.length; i++) {
             if (inserted[i] != 0) {
-                stored.add(batch.deliveries().get(i));
+                stored.add(routed.get(i));
             }
         }
         events.publishEvent(new DeliveriesScheduled(stored));
+        return group;
+    }
+
+    /** Kafka mode's dispatcher step: the deliveries of one event read from the events topic. */
+    public IngestBatch scheduleOne(IngestBatch batch) {
+        schedule(CommitGroup.of(batch));
         return batch;
     }
 
@@ -158,9 +174,10 @@ public class DeliveryRepository {
 
     void recordAttempts(List<DeliveryOutcomeWriter.Attempt> attempts) {
         template.batchUpdate("""
-                INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, latency_ms, error, response_body)
-                VALUES (?, ?, ?, ?, ?, ?)""", attempts.stream().map(a -> new Object[] {a.deliveryId(),
-                Timestamps.column(a.at()), a.statusCode(), a.latencyMs(), truncate(a.error(), 1000), a.responseBody()}).toList());
+                INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, latency_ms, error, note, response_body)
+                VALUES (?, ?, ?, ?, ?, ?, ?)""", attempts.stream().map(a -> new Object[] {a.deliveryId(),
+                Timestamps.column(a.at()), a.statusCode(), a.latencyMs(), truncate(a.error(), 1000), truncate(a.note(), 200),
+                a.responseBody()}).toList());
     }
 
     void markDelivered(List<DeliveryOutcomeWriter.Delivered> delivered) {
@@ -192,7 +209,8 @@ public class DeliveryRepository {
     }
 
     /** One HTTP attempt of a delivery. */
-    public record Attempt(Instant attemptedAt, Integer statusCode, long latencyMs, String error, String responseBody) {
+    public record Attempt(Instant attemptedAt, Integer statusCode, long latencyMs, String error, String note,
+            String responseBody) {
     }
 
     private static final String VIEW_COLUMNS = "d.id, d.event_id, e.type, d.subscription_id, d.status, d.attempts,"
@@ -240,11 +258,11 @@ public class DeliveryRepository {
     }
 
     public List<Attempt> attempts(String deliveryId) {
-        return jdbc.sql("SELECT attempted_at, status_code, latency_ms, error, response_body FROM delivery_attempts"
+        return jdbc.sql("SELECT attempted_at, status_code, latency_ms, error, note, response_body FROM delivery_attempts"
                 + " WHERE delivery_id = ? ORDER BY id")
                 .param(deliveryId)
                 .query((rs, i) -> new Attempt(Timestamps.read(rs, "attempted_at"), (Integer) rs.getObject("status_code"),
-                        rs.getLong("latency_ms"), rs.getString("error"), rs.getString("response_body")))
+                        rs.getLong("latency_ms"), rs.getString("error"), rs.getString("note"), rs.getString("response_body")))
                 .list();
     }
 

@@ -27,8 +27,8 @@ import dev.webhookhub.subscription.SubscriptionRepository;
 import jakarta.annotation.PreDestroy;
 
 /**
- * Sends claimed deliveries through the {@code direct:deliver} route, each on its own virtual thread, and turns
- * each outcome into the delivery's next state: delivered, due again later, deferred, or dead.
+ * Sends claimed deliveries through the {@code direct:deliver} route, each on its own virtual thread, and applies
+ * what {@link OutcomePolicy} makes of each round's result: delivered, due again later, dead, or the webhook disabled.
  */
 @Component
 public class Dispatcher {
@@ -40,7 +40,7 @@ public class Dispatcher {
     private final DeliveryRepository deliveries;
     private final DeliveryOutcomeWriter outcomes;
     private final SubscriptionRepository subscriptions;
-    private final RetrySchedule schedule;
+    private final OutcomePolicy policy;
     private final EndpointGuards guards;
     private final DeliveryBodies bodies;
     private final DeliveryMetrics metrics;
@@ -57,12 +57,12 @@ public class Dispatcher {
     private final AtomicBoolean claiming = new AtomicBoolean();
 
     public Dispatcher(DeliveryRepository deliveries, DeliveryOutcomeWriter outcomes, SubscriptionRepository subscriptions,
-            RetrySchedule schedule, EndpointGuards guards, DeliveryBodies bodies, DeliveryMetrics metrics,
+            OutcomePolicy policy, EndpointGuards guards, DeliveryBodies bodies, DeliveryMetrics metrics,
             ProducerTemplate producer, HubProperties properties) {
         this.deliveries = deliveries;
         this.outcomes = outcomes;
         this.subscriptions = subscriptions;
-        this.schedule = schedule;
+        this.policy = policy;
         this.guards = guards;
         this.bodies = bodies;
         this.metrics = metrics;
@@ -197,61 +197,62 @@ public class Dispatcher {
             return;
         }
         long started = System.nanoTime();
-        Exchange exchange = send(job);
+        AttemptResult last = send(job);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         int attempt = job.attempts() + 1;
-        Integer status = exchange.getProperty(AttemptRecorder.STATUS, Integer.class);
-        String error = exchange.getProperty(AttemptRecorder.ERROR, String.class);
-        Instant now = Instant.now();
-        if (exchange.getException() == null && status != null && status / 100 == 2) {
-            pass[0].succeeded(took);
-            outcomes.delivered(job.deliveryId(), job.subscriptionId(), attempt, status);
-            metrics.outcome("delivered");
-        } else if (status != null && status == DeliveryOutcome.GONE) {
-            pass[0].neutral();
-            subscriptions.disable(job.environmentId(), job.subscriptionId(), "endpoint answered 410 Gone");
-            outcomes.dead(job.deliveryId(), attempt, status, "endpoint answered 410 Gone; webhook disabled");
-            metrics.outcome("gone");
-            log.warn("webhook {} disabled: {} answered 410 Gone", job.subscriptionId(), job.targetUrl());
-        } else {
-            pass[0].failed(took);
-            String retryAfter = exchange.getProperty(AttemptRecorder.RETRY_AFTER, String.class);
-            scheduleRetry(job, attempt, status, error == null ? describe(exchange) : error,
-                    DeliveryOutcome.honoursRetryAfter(status) ? retryAfter : null, now);
+        switch (policy.next(last, attempt, job.retrySchedule(), Instant.now())) {
+            case OutcomePolicy.Delivered delivered -> {
+                pass[0].succeeded(took);
+                outcomes.delivered(job.deliveryId(), job.subscriptionId(), attempt, delivered.status());
+                metrics.outcome("delivered");
+            }
+            case OutcomePolicy.Disable disable -> {
+                pass[0].neutral();
+                subscriptions.disable(job.environmentId(), job.subscriptionId(), disable.reason());
+                outcomes.dead(job.deliveryId(), attempt, status(last), disable.reason() + "; webhook disabled");
+                metrics.outcome("gone");
+                log.warn("webhook {} disabled: {} answered 410 Gone", job.subscriptionId(), job.targetUrl());
+            }
+            case OutcomePolicy.RetryAt retry -> {
+                pass[0].failed(took);
+                outcomes.retrying(job, attempt, retry.at(), status(last), retry.reason());
+                metrics.outcome("retrying");
+                log.info("delivery {} of event {} to {} failed (attempt {}: {}); next attempt at {}", job.deliveryId(),
+                        job.eventId(), job.targetUrl(), attempt, retry.reason(), retry.at());
+            }
+            case OutcomePolicy.Dead dead -> {
+                pass[0].failed(took);
+                outcomes.dead(job, attempt, status(last), dead.reason());
+                metrics.outcome("dead");
+                log.warn("delivery {} of event {} to {} is dead after {} attempts: {}", job.deliveryId(), job.eventId(),
+                        job.targetUrl(), attempt, dead.reason());
+            }
         }
     }
 
-    private Exchange send(DeliveryJob job) {
+    /** Runs the {@code deliver} route: the attempts of one round, in-process redeliveries included; the last one's result. */
+    private AttemptResult send(DeliveryJob job) {
         Exchange exchange = new DefaultExchange(producer.getCamelContext());
         exchange.setProperty(WebhookSigner.JOB, job);
         exchange.setProperty(WebhookSigner.BODY, bodies.body(job));
         exchange.setProperty(WebhookSigner.CONTENT_TYPE, bodies.contentType(job));
         exchange.setProperty(WebhookSigner.TIMEOUT_MS, job.timeoutMs() == null ? defaultTimeoutMs : job.timeoutMs());
         producer.send("direct:deliver", exchange);
-        return exchange;
-    }
-
-    private void scheduleRetry(DeliveryJob job, int attempt, Integer status, String error, String retryAfter, Instant now) {
-        Optional<Duration> delay = schedule.delayAfter(attempt, job.retrySchedule());
-        if (delay.isEmpty()) {
-            outcomes.dead(job, attempt, status, error);
-            metrics.outcome("dead");
-            log.warn("delivery {} of event {} to {} is dead after {} attempts: {}", job.deliveryId(), job.eventId(),
-                    job.targetUrl(), attempt, error);
-            return;
+        AttemptDeadlines.Deadline deadline = exchange.getProperty(WebhookSigner.DEADLINE, AttemptDeadlines.Deadline.class);
+        if (deadline != null) {
+            // whatever path the route took, no deadline of this delivery may interrupt what this thread does next
+            deadline.finish();
         }
-        Duration wait = DeliveryOutcome.retryAfter(retryAfter, now)
-                .filter(d -> d.compareTo(delay.get()) > 0)
-                .orElse(delay.get());
-        outcomes.retrying(job, attempt, now.plus(wait), status, error);
-        metrics.outcome("retrying");
-        log.info("delivery {} of event {} to {} failed (attempt {}: {}); next attempt in {}", job.deliveryId(),
-                job.eventId(), job.targetUrl(), attempt, error, wait);
+        AttemptResult result = exchange.getProperty(AttemptRecorder.RESULT, AttemptResult.class);
+        if (result == null) {
+            return new AttemptResult.NoAnswer(AttemptRecorder.describe(exchange.getException()), Duration.ZERO);
+        }
+        return result;
     }
 
-    private static String describe(Exchange exchange) {
-        return exchange.getException() == null ? "no response" : AttemptRecorder.describe(exchange.getException());
+    private static Integer status(AttemptResult result) {
+        return result instanceof AttemptResult.Answered answered ? answered.status() : null;
     }
 
     @PreDestroy

@@ -10,7 +10,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 
-import dev.webhookhub.routing.SubscriptionFilters;
+import dev.webhookhub.subscription.SubscriptionFilters;
 import dev.webhookhub.store.EventRepository;
 import dev.webhookhub.store.EventRepository.StoredEvent;
 import dev.webhookhub.store.JsonColumns;

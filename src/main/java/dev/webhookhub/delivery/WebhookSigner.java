@@ -2,6 +2,7 @@ package dev.webhookhub.delivery;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 
@@ -14,8 +15,9 @@ import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;
 
 /**
- * Delivery route step: turns the exchange into one signed Standard Webhooks POST of the job's body. Runs again
- * before every in-process redelivery, so each attempt carries a fresh timestamp and no leftovers of the last one.
+ * Delivery route step: turns the exchange into one signed Standard Webhooks POST of the job's body and starts the
+ * attempt's deadline. Runs again before every in-process redelivery, so each attempt carries a fresh timestamp,
+ * a deadline of its own and no leftovers of the last one.
  */
 @Component
 public class WebhookSigner implements Processor {
@@ -25,6 +27,15 @@ public class WebhookSigner implements Processor {
     public static final String CONTENT_TYPE = "hubDeliveryContentType";
     public static final String TIMEOUT_MS = "hubDeliveryTimeoutMs";
     public static final String ATTEMPT_STARTED = "hubAttemptStartedNanos";
+    public static final String DEADLINE = "hubAttemptDeadline";
+    /** A read may wait this much past the deadline: the deadline, not a read timeout, is what ends a slow attempt. */
+    private static final long READ_TIMEOUT_SLACK_MS = 1000;
+
+    private final AttemptDeadlines deadlines;
+
+    public WebhookSigner(AttemptDeadlines deadlines) {
+        this.deadlines = deadlines;
+    }
 
     @Override
     public void process(Exchange exchange) {
@@ -40,11 +51,15 @@ public class WebhookSigner implements Processor {
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, exchange.getProperty(CONTENT_TYPE, String.class));
         message.setHeader("User-Agent", "webhook-hub/1");
-        message.setHeader(DeliveryCamelConfiguration.RESPONSE_TIMEOUT_HEADER, exchange.getProperty(TIMEOUT_MS, Long.class));
+        long timeoutMs = exchange.getProperty(TIMEOUT_MS, Long.class);
+        message.setHeader(DeliveryCamelConfiguration.RESPONSE_TIMEOUT_HEADER, timeoutMs + READ_TIMEOUT_SLACK_MS);
         message.setHeader("webhook-id", job.eventId());
         message.setHeader("webhook-timestamp", Long.toString(timestamp));
         message.setHeader("webhook-signature", signatures(job, timestamp, body, Instant.now()));
+        // camel-http would inflate a gzip answer; the hub keeps the bytes as sent and reads only the first few
+        exchange.setProperty(Exchange.SKIP_GZIP_ENCODING, true);
         exchange.setProperty(ATTEMPT_STARTED, System.nanoTime());
+        exchange.setProperty(DEADLINE, deadlines.start(Duration.ofMillis(timeoutMs)));
     }
 
     /** {@code v1,<sig>}, and during the 24 h after a rotation also the signature with the previous secret. */

@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.webhookhub.ingest.CommitGroup;
 import dev.webhookhub.ingest.IngestBatch;
 import dev.webhookhub.mapping.MappingRegistry;
 import dev.webhookhub.mapping.MappingState;
@@ -49,9 +50,9 @@ public class WebhookTester {
         NormalizedEvent event = testEvent(webhook);
         String deliveryId = UUID.randomUUID().toString();
         IngestBatch batch = IngestBatch.of(webhook.environmentId(), event.source(), List.of(), null)
-                .withEvents(List.of(event), List.of(event.id()), Map.of())
+                .withEvents(List.of(event), List.of(event.id()), Map.of(), List.of())
                 .withDeliveries(List.of(new NewDelivery(deliveryId, event.id(), webhook.id())));
-        deliveries.schedule(events.append(batch));
+        deliveries.schedule(events.append(CommitGroup.of(batch)));
         return Map.of("event_id", event.id(), "event_type", event.type(), "delivery_id", deliveryId);
     }
 

@@ -1,8 +1,12 @@
 package dev.webhookhub.ingest;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.springframework.stereotype.Component;
 
 import dev.webhookhub.store.IdempotencyRepository;
+import dev.webhookhub.store.IdempotencyRepository.Claim;
 
 /** Ingest route steps for the Idempotency-Key header and mapping dedupKeys. */
 @Component
@@ -27,12 +31,23 @@ public class IdempotencyKeys {
                 .orElse(batch);
     }
 
-    /** After the batch is stored: remember its request key and the dedupKeys its raw events introduced. */
-    public IngestBatch remember(IngestBatch batch) {
-        if (batch.idempotencyKey() != null) {
-            repository.remember(batch.environmentId(), batch.source(), REQUEST + batch.idempotencyKey(), batch.eventIds());
+    /**
+     * Commit step: remembers every member's request key and the dedupKeys its raw events introduced. A member whose
+     * key another request took since it looked is set aside; mapped again, it is answered from that request's ids.
+     */
+    public CommitGroup remember(CommitGroup group) {
+        List<Claim> claims = new ArrayList<>();
+        for (int i = 0; i < group.members().size(); i++) {
+            IngestBatch member = group.members().get(i);
+            if (member.idempotencyKey() != null) {
+                claims.add(new Claim(i, member.environmentId(), member.source(), REQUEST + member.idempotencyKey(),
+                        member.eventIds()));
+            }
+            int index = i;
+            member.newKeys().forEach((key, ids) -> claims.add(new Claim(index, member.environmentId(), member.source(),
+                    RAW + key, ids)));
         }
-        batch.newKeys().forEach((key, ids) -> repository.remember(batch.environmentId(), batch.source(), RAW + key, ids));
-        return batch;
+        repository.claim(claims);
+        return group;
     }
 }

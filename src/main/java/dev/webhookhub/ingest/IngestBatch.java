@@ -5,38 +5,42 @@ import java.util.Map;
 
 import dev.webhookhub.delivery.NewDelivery;
 import dev.webhookhub.mapping.NormalizedEvent;
+import dev.webhookhub.mapping.StateWrite;
 
 /**
- * What flows through the ingest route: the raw events of one request, then the envelopes they map to, then the
- * deliveries those are routed to. Each step returns a copy with its part filled in.
+ * What flows through the ingest route: the raw events of one request, then the envelopes they map to and the state
+ * the mapping wants to keep, then the deliveries those are routed to. Each step returns a copy with its part filled
+ * in; the commit writes all of it at once.
  *
  * @param idempotencyKey the request's Idempotency-Key header, or null
  * @param replayed       the key was seen before: {@link #eventIds} are the original ids and nothing is created
  * @param eventIds       the ids to answer with, in raw-event order (new events and deduplicated raw events alike)
  * @param newKeys        dedupKey values first seen in this batch, with the ids their raw event produced
+ * @param stateWrites    the mapping state this batch read and what it leaves there
  */
 public record IngestBatch(String environmentId, String source, List<Object> raws, String idempotencyKey,
         boolean replayed, List<NormalizedEvent> events, List<String> eventIds, Map<String, List<String>> newKeys,
-        List<NewDelivery> deliveries) {
+        List<StateWrite> stateWrites, List<NewDelivery> deliveries) {
 
     public static IngestBatch of(String environmentId, String source, List<Object> raws, String idempotencyKey) {
         return new IngestBatch(environmentId, source, List.copyOf(raws), idempotencyKey, false, List.of(), List.of(),
-                Map.of(), List.of());
+                Map.of(), List.of(), List.of());
     }
 
     public IngestBatch replay(List<String> originalIds) {
         return new IngestBatch(environmentId, source, raws, idempotencyKey, true, List.of(), List.copyOf(originalIds),
-                Map.of(), List.of());
+                Map.of(), List.of(), List.of());
     }
 
-    public IngestBatch withEvents(List<NormalizedEvent> normalized, List<String> ids, Map<String, List<String>> keys) {
+    public IngestBatch withEvents(List<NormalizedEvent> normalized, List<String> ids, Map<String, List<String>> keys,
+            List<StateWrite> writes) {
         return new IngestBatch(environmentId, source, raws, idempotencyKey, replayed, List.copyOf(normalized),
-                List.copyOf(ids), Map.copyOf(keys), deliveries);
+                List.copyOf(ids), Map.copyOf(keys), List.copyOf(writes), deliveries);
     }
 
     public IngestBatch withDeliveries(List<NewDelivery> routed) {
         return new IngestBatch(environmentId, source, raws, idempotencyKey, replayed, events, eventIds, newKeys,
-                List.copyOf(routed));
+                stateWrites, List.copyOf(routed));
     }
 
     /** For the route's filter: a batch that still has to be mapped and stored. */

@@ -29,22 +29,22 @@ import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * The HTTP inbound channel: {@code POST /v1/ingest/{source}} (one raw event) and {@code .../batch} (an array,
- * all or nothing). Both hand the raw events to the {@code direct:ingest} route, through {@link IngestGroupCommit},
- * and answer 202 only once the events and their deliveries are committed.
+ * all or nothing). Both hand the raw events to {@link IngestService} and answer 202 only once the events and their
+ * deliveries are committed.
  */
 @RestController
 public class IngestController {
 
     private static final String JSON_TYPES = "application/*+json";
 
-    private final IngestGroupCommit commits;
+    private final IngestService ingest;
     private final RawEventNormalizer normalizer;
     private final ObjectMapper json;
     private final long maxBytes;
 
-    public IngestController(IngestGroupCommit commits, RawEventNormalizer normalizer, ObjectMapper json,
+    public IngestController(IngestService ingest, RawEventNormalizer normalizer, ObjectMapper json,
             HubProperties properties) {
-        this.commits = commits;
+        this.ingest = ingest;
         this.normalizer = normalizer;
         this.json = json;
         this.maxBytes = properties.ingest().maxBytes().toBytes();
@@ -62,7 +62,7 @@ public class IngestController {
             throws IOException {
         normalizer.mapping(source);
         Object raw = readRawEvent(request);
-        return accepted(ingest(IngestBatch.of(tenant.environmentId(), source, List.of(raw), key(idempotencyKey))));
+        return accepted(ingest.ingest(IngestBatch.of(tenant.environmentId(), source, List.of(raw), key(idempotencyKey))));
     }
 
     @Operation(summary = "Ingest a batch of raw events of a source, all or nothing",
@@ -83,7 +83,7 @@ public class IngestController {
         if (raws.contains(null)) {
             throw ApiException.badRequest("batch item " + raws.indexOf(null) + " is null; a raw event must be a JSON object");
         }
-        return accepted(ingest(IngestBatch.of(tenant.environmentId(), source, List.copyOf(raws), key(idempotencyKey))));
+        return accepted(ingest.ingest(IngestBatch.of(tenant.environmentId(), source, List.copyOf(raws), key(idempotencyKey))));
     }
 
     @Operation(summary = "Preview the envelopes a raw event would produce, storing nothing",
@@ -96,15 +96,6 @@ public class IngestController {
         Object raw = readRawEvent(request);
         List<NormalizedEvent> events = normalizer.preview(IngestBatch.of(tenant.environmentId(), source, List.of(raw), null));
         return Map.of("events", events.stream().map(NormalizedEvent::envelope).toList());
-    }
-
-    /**
-     * Raw events that break their source's schema are refused here, before they wait for a transaction: in a
-     * shared one they would roll back the requests beside them.
-     */
-    private IngestBatch ingest(IngestBatch batch) {
-        normalizer.checkRaws(batch);
-        return commits.ingest(batch);
     }
 
     private static String key(String idempotencyKey) {

@@ -13,49 +13,59 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.RuntimeCamelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.ConcurrencyFailureException;
-import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.dao.QueryTimeoutException;
-import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.webhookhub.HubProperties;
 import dev.webhookhub.api.ApiException;
+import dev.webhookhub.store.StoreUnavailable;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Runs HTTP ingest requests through the {@code direct:ingest} route, gathering the ones that arrive together into
- * one transaction: each request still waits for the commit that makes its events durable, but a hundred
- * concurrent requests pay for one commit instead of a hundred (on H2 every commit writes a chunk of the file,
- * and commits queue for one lock). Nothing waits for company: a committer takes whatever is queued when it is
- * free, so a lone request is committed at once.
+ * The last step of the ingest route: commits prepared batches through the {@code commit-ingest} route, gathering
+ * the ones that arrive together into one transaction. Everything that reads and computes (mapping, filters, routing)
+ * happened before, on each request's own thread; what is left here is set-based writes, so one tenant's slow
+ * expression never holds the transaction that others wait for. Each request still waits for the commit that makes
+ * its events durable, but a hundred concurrent requests pay for one commit instead of a hundred (on H2 every commit
+ * writes a chunk of the file, and commits queue for one lock). Nothing waits for company: a committer takes whatever
+ * is queued when it is free, so a lone request is committed at once.
  *
- * <p>A request whose route step fails rolls the group back; it is then run again alone, in its own transaction,
- * where it fails (or succeeds) exactly as it would have without company, and the rest of the group is committed
- * without it. A store that is away fails the whole group: every request answers 503, nothing was acknowledged.
- * A request that no committer has taken within {@code hub.ingest.group-commit.max-wait} is answered 503 too: the
- * hub takes in more than it can commit, and the producer should back off rather than wait without bound.
+ * <p>A member whose prepared data moved (mapping state, idempotency key) rolls the group back and goes back to be
+ * mapped again ({@link StaleBatch}); the others go again without it. Any other failure of a group splits it in halves
+ * until the request that fails runs alone, in a transaction of its own, where it fails (or succeeds) exactly as it
+ * would have without company; the others are still committed together. A store that is away fails the whole group: every request answers 503, nothing was acknowledged. A
+ * request that no committer has taken within {@code hub.ingest.group-commit.max-wait} is answered 503 too: the hub
+ * takes in more than it can commit, and the producer should back off rather than wait without bound.
  */
 @Component
 public class IngestGroupCommit implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(IngestGroupCommit.class);
-    private static final int RACE_RETRIES = 3;
 
-    /** A request waiting for a group; completed with its stored batch, with null (run alone), or exceptionally. */
-    private record Waiting(IngestBatch batch, CompletableFuture<IngestBatch> result) {
+    /** How a request's batch fared in its group. */
+    private sealed interface Outcome {
+    }
+
+    private record Committed(IngestBatch batch) implements Outcome {
+    }
+
+    private record SetAside(String why) implements Outcome {
+    }
+
+    private record RunAlone() implements Outcome {
+    }
+
+    /** A request waiting for a group. */
+    private record Waiting(IngestBatch batch, CompletableFuture<Outcome> outcome) {
     }
 
     private final ProducerTemplate producer;
@@ -87,8 +97,12 @@ public class IngestGroupCommit implements SmartLifecycle {
                 .register(registry);
     }
 
-    /** Stores the batch and returns it with its event ids once committed; throws what the route threw. */
-    public IngestBatch ingest(IngestBatch batch) {
+    /**
+     * Route step: stores the prepared batch, with others or alone, and returns it once committed.
+     *
+     * @throws StaleBatch when it has to be mapped again; otherwise what the commit route threw
+     */
+    public IngestBatch commit(IngestBatch batch) {
         if (!running || committers == 0 || batch.raws().size() >= maxEvents) {
             return alone(batch);
         }
@@ -97,57 +111,58 @@ public class IngestGroupCommit implements SmartLifecycle {
         if (!running && queue.remove(waiting)) {
             return alone(batch);
         }
-        IngestBatch stored;
+        Outcome outcome;
         try {
-            stored = waiting.result().get(maxWaitMillis, TimeUnit.MILLISECONDS);
+            outcome = waiting.outcome().get(maxWaitMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             if (queue.remove(waiting)) {
                 turnedAway.increment();
                 throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "the hub is taking in more than it can commit;"
                         + " nothing was stored, retry shortly");
             }
-            stored = joinTaken(waiting);
+            outcome = joinTaken(waiting);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RejectedExecutionException("interrupted while waiting for the ingest commit");
         }
-        return stored != null ? stored : alone(batch);
+        return switch (outcome) {
+            case Committed committed -> committed.batch();
+            case SetAside setAside -> throw new StaleBatch(setAside.why());
+            case RunAlone runAlone -> alone(batch);
+        };
     }
 
     /** A committer has taken the request: its transaction is under way, so wait for its outcome. */
-    private static IngestBatch joinTaken(Waiting waiting) {
+    private static Outcome joinTaken(Waiting waiting) {
         try {
-            return waiting.result().join();
+            return waiting.outcome().join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 
-    /**
-     * In a transaction of its own. A request that raced another one for the same key (Idempotency-Key, dedupKey,
-     * or a mapping state key seen for the first time) loses on a primary key or a lock; run again, it finds what
-     * the winner committed.
-     */
+    /** In a transaction of its own. A request that raced another one for a key loses on a primary key or a lock. */
     private IngestBatch alone(IngestBatch batch) {
-        for (int attempt = 1;; attempt++) {
-            try {
-                return route(batch);
-            } catch (DuplicateKeyException | ConcurrencyFailureException raced) {
-                if (attempt == RACE_RETRIES) {
-                    throw raced;
-                }
-            }
+        try {
+            write(CommitGroup.of(batch));
+            return batch;
+        } catch (CommitGroup.MembersSetAside e) {
+            throw new StaleBatch(e.getMessage());
+        } catch (DuplicateKeyException | ConcurrencyFailureException raced) {
+            throw new StaleBatch("raced another request for a key: " + raced.getClass().getSimpleName());
         }
     }
 
-    private IngestBatch route(IngestBatch batch) {
-        try {
-            return producer.requestBody("direct:ingest", batch, IngestBatch.class);
-        } catch (CamelExecutionException e) {
-            throw unwrap(e);
-        }
+    private void write(CommitGroup group) {
+        transactions.executeWithoutResult(status -> {
+            try {
+                producer.requestBody("direct:commit-ingest", group);
+            } catch (CamelExecutionException e) {
+                throw IngestService.unwrap(e);
+            }
+        });
     }
 
     private void commitGroups() {
@@ -172,7 +187,7 @@ public class IngestGroupCommit implements SmartLifecycle {
             } catch (RuntimeException | Error e) {
                 log.error("ingest group commit failed unexpectedly; its {} requests run alone", group.size(), e);
                 ranAlone.increment(group.size());
-                group.forEach(w -> w.result().complete(null));
+                group.forEach(w -> w.outcome().complete(new RunAlone()));
             } finally {
                 group.clear();
             }
@@ -181,75 +196,47 @@ public class IngestGroupCommit implements SmartLifecycle {
     }
 
     /**
-     * Commits the group. A request whose step fails is taken out and told to run alone, and the others go again;
-     * a group of one answers with its own failure, except a lost race, which running alone retries.
+     * Commits the group. Members set aside by a step leave it (to be mapped again) and the rest go again. Any other
+     * failure splits the group in two halves that are committed on their own, down to the one request that fails,
+     * which then runs alone; a store that is away fails them all.
      */
-    private void commit(List<Waiting> group) {
-        List<Waiting> members = new ArrayList<>(group);
+    private void commit(List<Waiting> waiting) {
+        List<Waiting> members = new ArrayList<>(waiting);
         while (!members.isEmpty()) {
-            List<IngestBatch> stored = new ArrayList<>(members.size());
-            int[] at = {-1};
             try {
-                transactions.executeWithoutResult(status -> {
-                    for (Waiting member : members) {
-                        at[0]++;
-                        stored.add(route(member.batch()));
-                    }
-                    at[0] = -1;
-                });
+                write(new CommitGroup(members.stream().map(Waiting::batch).toList()));
+            } catch (CommitGroup.MembersSetAside e) {
+                List<Integer> indexes = new ArrayList<>(e.indexes());
+                for (int i = indexes.size() - 1; i >= 0; i--) {
+                    members.remove((int) indexes.get(i)).outcome().complete(new SetAside(e.getMessage()));
+                }
+                continue;
             } catch (RuntimeException e) {
-                int failed = at[0];
-                if (storeUnavailable(e)) {
-                    members.forEach(member -> member.result().completeExceptionally(e));
-                } else if (failed < 0) {
-                    log.warn("commit of an ingest group of {} failed ({}); each request runs alone", members.size(), e.toString());
-                    ranAlone.increment(members.size());
-                    members.forEach(member -> member.result().complete(null));
+                boolean raced = e instanceof DuplicateKeyException || e instanceof ConcurrencyFailureException;
+                if (!raced && StoreUnavailable.is(e)) {
+                    members.forEach(member -> member.outcome().completeExceptionally(e));
                 } else if (members.size() == 1) {
-                    if (e instanceof DuplicateKeyException || e instanceof ConcurrencyFailureException) {
-                        ranAlone.increment();
-                        members.getFirst().result().complete(null);
-                    } else {
-                        members.getFirst().result().completeExceptionally(e);
-                    }
-                } else {
-                    log.debug("ingest group of {}: request {} failed ({}); it runs alone, the others again", members.size(),
-                            failed, e.toString());
                     ranAlone.increment();
-                    members.remove(failed).result().complete(null);
-                    continue;
+                    members.getFirst().outcome().complete(new RunAlone());
+                } else {
+                    log.debug("commit of an ingest group of {} failed ({}); its halves go on their own", members.size(),
+                            e.toString());
+                    int half = members.size() / 2;
+                    commit(members.subList(0, half));
+                    commit(members.subList(half, members.size()));
                 }
                 return;
             }
             groupSizes.record(members.size());
-            for (int i = 0; i < members.size(); i++) {
-                members.get(i).result().complete(stored.get(i));
-            }
+            members.forEach(member -> member.outcome().complete(new Committed(member.batch())));
             return;
         }
     }
 
-    /** Failures of the store itself, not of a request: running a request alone would only fail the same way. */
-    private static boolean storeUnavailable(RuntimeException e) {
-        return e instanceof DataAccessResourceFailureException || e instanceof TransientDataAccessResourceException
-                || e instanceof QueryTimeoutException || e instanceof CannotCreateTransactionException
-                || e instanceof TransactionSystemException;
-    }
-
     private void refuseQueued() {
         for (Waiting waiting; (waiting = queue.poll()) != null;) {
-            waiting.result().completeExceptionally(new RejectedExecutionException("the hub is stopping"));
+            waiting.outcome().completeExceptionally(new RejectedExecutionException("the hub is stopping"));
         }
-    }
-
-    /** The route wraps what its steps throw; answer with the step's own exception. */
-    private static RuntimeException unwrap(RuntimeException e) {
-        Throwable cause = e;
-        while ((cause instanceof CamelExecutionException || cause instanceof RuntimeCamelException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause instanceof RuntimeException runtime ? runtime : e;
     }
 
     @Override

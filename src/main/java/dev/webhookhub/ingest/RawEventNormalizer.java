@@ -35,12 +35,13 @@ public class RawEventNormalizer {
     }
 
     /**
-     * Maps each raw event in order. A raw event whose dedupKey was ingested before (or earlier in the batch) is
-     * not mapped again: it answers with the ids it produced then.
+     * Maps each raw event in order, against the mapping state as it is now; the state it leaves is written by the
+     * commit if nobody changed it meanwhile. A raw event whose dedupKey was ingested before (or earlier in the batch)
+     * is not mapped again: it answers with the ids it produced then.
      */
     public IngestBatch normalize(IngestBatch batch) {
         SourceMapping mapping = mapping(batch.source());
-        MappingState state = stateRepository.forUpdate(batch.environmentId(), batch.source());
+        MappingStateRepository.Snapshot state = stateRepository.snapshot(batch.environmentId(), batch.source());
         List<NormalizedEvent> events = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         Map<String, List<String>> newKeys = new LinkedHashMap<>();
@@ -64,22 +65,13 @@ public class RawEventNormalizer {
                 newKeys.put(dedupKey, producedIds);
             }
         }
-        return batch.withEvents(events, ids, newKeys);
-    }
-
-    /** Checks each raw event against its source's schema, as {@link #normalize} does first. */
-    public void checkRaws(IngestBatch batch) {
-        SourceMapping mapping = mapping(batch.source());
-        for (int i = 0; i < batch.raws().size(); i++) {
-            check(mapping, batch, i);
-        }
+        return batch.withEvents(events, ids, newKeys, state.writes());
     }
 
     /** The envelopes the batch would produce, read against stored state, storing nothing. */
     public List<NormalizedEvent> preview(IngestBatch batch) {
         SourceMapping mapping = mapping(batch.source());
-        MappingState state = MappingState.readOnly(stateRepository.readOnly(batch.environmentId(), batch.source()));
-        return map(mapping, batch, state);
+        return map(mapping, batch, stateRepository.snapshot(batch.environmentId(), batch.source()));
     }
 
     public SourceMapping mapping(String source) {

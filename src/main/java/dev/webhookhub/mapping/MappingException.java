@@ -33,4 +33,14 @@ public class MappingException extends RuntimeException {
     public List<String> errors() {
         return errors;
     }
+
+    /**
+     * The expression reached one of its {@link JsonataBounds} (time, depth, size) and was stopped. Not the raw
+     * event's fault as such, so it is told apart: a filter that does this is set aside for a while.
+     */
+    public static class BoundExceeded extends MappingException {
+        public BoundExceeded(String rule, String message, Throwable cause) {
+            super(rule, message, cause);
+        }
+    }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -27,6 +28,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 
+import dev.webhookhub.HubProperties;
 import dev.webhookhub.mapping.SourceMapping.EventRule;
 import dev.webhookhub.mapping.SourceMapping.EventType;
 import dev.webhookhub.mapping.SourceMapping.IdFormat;
@@ -45,6 +47,16 @@ public class MappingLoader {
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     private final JsonSchemaFactory schemas = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    private final JsonataBounds bounds;
+
+    @Autowired
+    public MappingLoader(HubProperties properties) {
+        this(properties.jsonata().mapping());
+    }
+
+    public MappingLoader(JsonataBounds bounds) {
+        this.bounds = bounds;
+    }
 
     public SourceMapping load(Path file) {
         String text;
@@ -238,7 +250,7 @@ public class MappingLoader {
                 return null;
             }
             try {
-                return Expression.compile(at.substring(1).replace('/', '.'), text);
+                return Expression.compile(at.substring(1).replace('/', '.'), text, bounds);
             } catch (IllegalArgumentException e) {
                 problem(at, e.getMessage());
                 return null;

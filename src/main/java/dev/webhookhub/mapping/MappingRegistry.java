@@ -37,6 +37,8 @@ public class MappingRegistry {
     private final Path dir;
     private final MappingLoader loader;
     private String fingerprint = "";
+    /** Counts reloads, so that what is derived from the mappings knows when to derive it again. */
+    private volatile long generation;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of());
 
     public MappingRegistry(HubProperties properties, MappingLoader loader) {
@@ -47,6 +49,11 @@ public class MappingRegistry {
 
     public Path dir() {
         return dir;
+    }
+
+    /** Moves on every reload. */
+    public long generation() {
+        return generation;
     }
 
     public Optional<SourceMapping> source(String name) {
@@ -119,6 +126,7 @@ public class MappingRegistry {
         }
         types.values().removeIf(t -> !sources.containsKey(t.source()));
         snapshot = new Snapshot(Map.copyOf(sources), Map.copyOf(types), Map.copyOf(problems));
+        generation++;
         log.info("serving {} source(s) from {}: {}", sources.size(), dir.toAbsolutePath().normalize(), sources.keySet());
     }
 

@@ -8,22 +8,6 @@ public interface MappingState {
 
     void save(String key, Object value);
 
-    /** For previews: reads what is stored, remembers saves for the rest of the request, writes nothing. */
-    static MappingState readOnly(MappingState stored) {
-        var pending = new java.util.HashMap<String, Object>();
-        return new MappingState() {
-            @Override
-            public Object load(String key) {
-                return pending.containsKey(key) ? pending.get(key) : stored.load(key);
-            }
-
-            @Override
-            public void save(String key, Object value) {
-                pending.put(key, value);
-            }
-        };
-    }
-
     /** State that lives only as long as this object: test events, golden samples. */
     static MappingState inMemory() {
         var values = new java.util.HashMap<String, Object>();

@@ -17,6 +17,7 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.core.type.TypeReference;
 
 import dev.webhookhub.HubProperties;
+import dev.webhookhub.ingest.CommitGroup;
 import dev.webhookhub.ingest.IngestBatch;
 import dev.webhookhub.mapping.NormalizedEvent;
 import dev.webhookhub.store.JsonColumns;
@@ -56,12 +57,22 @@ public class EventQueue {
         return jdbc.sql("SELECT COUNT(*) FROM events WHERE id = ?").param(eventId).query(Long.class).single() == 1;
     }
 
-    /** Ingest route step (split per event): the record for one event, with its partition key. */
-    public String toRecord(@Body NormalizedEvent event, Exchange exchange) {
-        IngestBatch batch = exchange.getProperty("hubBatch", IngestBatch.class);
-        exchange.getMessage().setHeader(KafkaConstants.KEY, batch.environmentId() + "/" + event.source());
-        return json.write(new QueuedEvent(batch.environmentId(), event.id(), event.source(), event.type(),
-                Timestamps.iso(event.createdAt()), event.envelope()));
+    /** Commit step (the split): every event of the group, as it goes on the topic. */
+    public List<QueuedEvent> queued(CommitGroup group) {
+        List<QueuedEvent> queued = new java.util.ArrayList<>();
+        for (IngestBatch batch : group.members()) {
+            for (NormalizedEvent event : batch.events()) {
+                queued.add(new QueuedEvent(batch.environmentId(), event.id(), event.source(), event.type(),
+                        Timestamps.iso(event.createdAt()), event.envelope()));
+            }
+        }
+        return queued;
+    }
+
+    /** Commit step (per event of the split): the record, with its partition key. */
+    public String toRecord(@Body QueuedEvent event, Exchange exchange) {
+        exchange.getMessage().setHeader(KafkaConstants.KEY, event.environmentId() + "/" + event.source());
+        return json.write(event);
     }
 
     /**
@@ -87,6 +98,6 @@ public class EventQueue {
         }
         var event = new NormalizedEvent(queued.id(), queued.source(), queued.type(), Instant.parse(queued.createdAt()),
                 queued.envelope(), json.write(queued.envelope()));
-        return batch.withEvents(List.of(event), List.of(event.id()), Map.of());
+        return batch.withEvents(List.of(event), List.of(event.id()), Map.of(), List.of());
     }
 }

@@ -11,6 +11,7 @@ import dev.webhookhub.mapping.MappingRegistry;
 import dev.webhookhub.mapping.NormalizedEvent;
 import dev.webhookhub.store.TimeOrderedIds;
 import dev.webhookhub.subscription.Subscription;
+import dev.webhookhub.subscription.SubscriptionFilters;
 import dev.webhookhub.subscription.SubscriptionRepository;
 
 /**

@@ -7,6 +7,7 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Optional;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import dev.webhookhub.HubProperties;
@@ -21,8 +22,13 @@ public class TargetUrlGuard {
 
     private final boolean allowPrivate;
 
+    @Autowired
     public TargetUrlGuard(HubProperties properties) {
-        this.allowPrivate = properties.delivery().allowPrivateTargets();
+        this(properties.delivery().allowPrivateTargets());
+    }
+
+    TargetUrlGuard(boolean allowPrivate) {
+        this.allowPrivate = allowPrivate;
     }
 
     /** @return why the URL may not be a target, or empty when it may */

@@ -12,6 +12,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import dev.webhookhub.ingest.CommitGroup;
 import dev.webhookhub.ingest.IngestBatch;
 import dev.webhookhub.mapping.NormalizedEvent;
 
@@ -33,18 +34,22 @@ public class EventRepository {
         this.publisher = publisher;
     }
 
-    /** Ingest route step: appends the batch's events. */
-    public IngestBatch append(IngestBatch batch) {
+    /** Commit step: appends the events of every member. */
+    public CommitGroup append(CommitGroup group) {
         List<Object[]> rows = new ArrayList<>();
-        for (NormalizedEvent e : batch.events()) {
-            rows.add(new Object[] {e.id(), batch.environmentId(), e.source(), e.type(), e.envelopeJson(),
-                    Timestamps.column(e.createdAt())});
+        List<NormalizedEvent> stored = new ArrayList<>();
+        for (IngestBatch batch : group.members()) {
+            for (NormalizedEvent e : batch.events()) {
+                rows.add(new Object[] {e.id(), batch.environmentId(), e.source(), e.type(), e.envelopeJson(),
+                        Timestamps.column(e.createdAt())});
+                stored.add(e);
+            }
         }
         if (!rows.isEmpty()) {
             template.batchUpdate("INSERT INTO events (id, environment_id, source, type, envelope, created_at) VALUES (?, ?, ?, ?, ?, ?)", rows);
-            publisher.publishEvent(new EventsStored(batch.events()));
+            publisher.publishEvent(new EventsStored(stored));
         }
-        return batch;
+        return group;
     }
 
     public Optional<StoredEvent> find(String environmentId, String id) {

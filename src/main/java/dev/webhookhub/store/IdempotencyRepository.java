@@ -2,15 +2,20 @@ package dev.webhookhub.store;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 
 import dev.webhookhub.HubProperties;
+import dev.webhookhub.ingest.CommitGroup;
 
 /** Request and raw-event keys already ingested, and the event ids each produced, kept for the retention window. */
 @Repository
@@ -19,50 +24,80 @@ public class IdempotencyRepository {
     private static final TypeReference<List<String>> IDS = new TypeReference<>() {
     };
 
-    private final JdbcClient jdbc;
-    private final JsonColumns json;
-    private final Duration retention;
-
-    public IdempotencyRepository(JdbcClient jdbc, JsonColumns json, HubProperties properties) {
-        this.jdbc = jdbc;
-        this.json = json;
-        this.retention = properties.ingest().idempotencyRetention();
+    /** A key to remember for a member of a commit group, with the event ids to answer it with. */
+    public record Claim(int member, String environmentId, String source, String key, List<String> eventIds) {
     }
 
-    /**
-     * The event ids a key produced within the retention window. A row for the key that has expired is deleted on
-     * the way, in the caller's transaction, so that {@link #remember} can insert the key again without looking.
-     * Both statements go by primary key: a DELETE that also filters on created_at may be planned on the created_at
-     * index, and then walks every key of the window (H2 did: 60 % of ingest CPU, docs/BENCHMARKS.md item 1).
-     */
+    private final JdbcClient jdbc;
+    private final JdbcTemplate template;
+    private final JsonColumns json;
+    private final StoreDialect dialect;
+    private final Duration retention;
+    private final String insertIfAbsent;
+
+    public IdempotencyRepository(JdbcClient jdbc, JdbcTemplate template, JsonColumns json, StoreDialect dialect,
+            HubProperties properties) {
+        this.jdbc = jdbc;
+        this.template = template;
+        this.json = json;
+        this.dialect = dialect;
+        this.retention = properties.ingest().idempotencyRetention();
+        this.insertIfAbsent = dialect.insertIfAbsent("idempotency_keys",
+                List.of("environment_id", "source", "idem_key", "event_ids", "created_at"),
+                List.of("environment_id", "source", "idem_key"));
+    }
+
+    /** The event ids a key produced within the retention window; a key older than that is as good as unknown. */
     public Optional<List<String>> find(String environmentId, String source, String key) {
         record Row(String eventIds, Instant createdAt) {
         }
-        Optional<Row> row = jdbc.sql("SELECT event_ids, created_at FROM idempotency_keys WHERE environment_id = ? AND source = ? AND idem_key = ?")
+        return jdbc.sql("SELECT event_ids, created_at FROM idempotency_keys WHERE environment_id = ? AND source = ? AND idem_key = ?")
                 .params(environmentId, source, key)
                 .query((rs, n) -> new Row(rs.getString("event_ids"), Timestamps.read(rs, "created_at")))
-                .optional();
-        if (row.isEmpty()) {
-            return Optional.empty();
-        }
-        if (row.get().createdAt().isBefore(Timestamps.now().minus(retention))) {
-            jdbc.sql("DELETE FROM idempotency_keys WHERE environment_id = ? AND source = ? AND idem_key = ?")
-                    .params(environmentId, source, key)
-                    .update();
-            return Optional.empty();
-        }
-        return Optional.of(json.read(row.get().eventIds(), IDS));
+                .optional()
+                .filter(row -> !row.createdAt().isBefore(Timestamps.now().minus(retention)))
+                .map(row -> json.read(row.eventIds(), IDS));
     }
 
     /**
-     * Remembers a key that {@link #find} did not find in the same transaction. Two requests racing with one key
-     * collide on the primary key, and the loser, run again, is answered from the winner's row
-     * (IngestGroupCommit).
+     * Commit step: remembers each claim's key, unless another request remembered it since its member looked
+     * ({@link #find}). An expired row of the key is replaced; that DELETE names the whole primary key, and runs only
+     * when the insert found a row: a DELETE by age alone on every ingest once walked every key of the window on the
+     * created_at index (60 % of ingest CPU on H2, docs/BENCHMARKS.md item 1).
+     *
+     * @throws CommitGroup.MembersSetAside naming the members whose key was taken meanwhile
      */
-    public void remember(String environmentId, String source, String key, List<String> eventIds) {
-        jdbc.sql("INSERT INTO idempotency_keys (environment_id, source, idem_key, event_ids, created_at) VALUES (?, ?, ?, ?, ?)")
-                .params(environmentId, source, key, json.write(eventIds), Timestamps.column(Timestamps.now()))
-                .update();
+    public void claim(List<Claim> claims) {
+        if (claims.isEmpty()) {
+            return;
+        }
+        var now = Timestamps.column(Timestamps.now());
+        int[] inserted = template.batchUpdate(insertIfAbsent, claims.stream().map(c -> row(c, now)).toList());
+        Set<Integer> taken = new TreeSet<>();
+        List<Claim> retry = new ArrayList<>();
+        for (int i = 0; i < inserted.length; i++) {
+            if (inserted[i] == 0) {
+                retry.add(claims.get(i));
+            }
+        }
+        var expired = Timestamps.column(Timestamps.now().minus(retention));
+        for (Claim claim : retry) {
+            int replaced = jdbc.sql("DELETE FROM idempotency_keys WHERE environment_id = ? AND source = ? AND idem_key = ?"
+                            + " AND created_at < ?")
+                    .params(claim.environmentId(), claim.source(), claim.key(), expired).update();
+            if (replaced == 0 || template.update(insertIfAbsent, row(claim, now)) == 0) {
+                taken.add(claim.member());
+            }
+        }
+        if (!taken.isEmpty()) {
+            throw new CommitGroup.MembersSetAside(taken, "an idempotency key was ingested meanwhile");
+        }
+    }
+
+    private Object[] row(Claim claim, Object now) {
+        return dialect.insertIfAbsentParameters(
+                new Object[] {claim.environmentId(), claim.source(), claim.key(), json.write(claim.eventIds()), now},
+                new Object[] {claim.environmentId(), claim.source(), claim.key()});
     }
 
     /** Forgets keys older than the retention window; called by routes/maintenance.yaml. */

@@ -24,7 +24,12 @@ public record Subscription(
         List<Duration> retrySchedule,
         Instant failingSince,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        FilterErrors filterErrors) {
+
+    /** Events its filter could not decide on (failed or stopped at its bounds), and the last reason; null if none. */
+    public record FilterErrors(long count, String lastError, Instant lastAt) {
+    }
 
     public static final String FORMAT_NATIVE = "native";
     public static final String FORMAT_CLOUDEVENTS = "cloudevents";

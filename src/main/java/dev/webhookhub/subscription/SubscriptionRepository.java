@@ -29,6 +29,7 @@ public class SubscriptionRepository {
     private static final String COLUMNS = "id, environment_id, target_url, is_active, event_types, sources, filter, format,"
             + " rate_limit, description, secret, previous_secret, previous_secret_expires_at, disabled_reason, timeout_ms,"
             + " retry_schedule, failing_since, created_at, updated_at";
+    private static final String READ_COLUMNS = COLUMNS + ", filter_errors, last_filter_error, last_filter_error_at";
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
@@ -72,15 +73,20 @@ public class SubscriptionRepository {
     }
 
     public Optional<Subscription> find(String environmentId, String id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM subscriptions WHERE id = ? AND environment_id = ?")
+        return jdbc.sql("SELECT " + READ_COLUMNS + " FROM subscriptions WHERE id = ? AND environment_id = ?")
                 .params(id, environmentId)
                 .query(this::map)
                 .optional();
     }
 
+    public long count(String environmentId) {
+        return jdbc.sql("SELECT COUNT(*) FROM subscriptions WHERE environment_id = ?").param(environmentId)
+                .query(Long.class).single();
+    }
+
     /** One page in creation order, after the subscription {@code afterId} (the cursor), or from the start. */
     public List<Subscription> page(String environmentId, String afterId, int limit) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM subscriptions WHERE environment_id = ?"
+        return jdbc.sql("SELECT " + READ_COLUMNS + " FROM subscriptions WHERE environment_id = ?"
                 + " AND seq > COALESCE((SELECT seq FROM subscriptions WHERE id = ? AND environment_id = ?), 0)"
                 + " ORDER BY seq FETCH FIRST ? ROWS ONLY")
                 .params(environmentId, afterId, environmentId, limit)
@@ -102,7 +108,7 @@ public class SubscriptionRepository {
             return cached.subscriptions();
         }
         List<Subscription> subscriptions = List.copyOf(
-                jdbc.sql("SELECT " + COLUMNS + " FROM subscriptions WHERE environment_id = ? AND is_active = TRUE")
+                jdbc.sql("SELECT " + READ_COLUMNS + " FROM subscriptions WHERE environment_id = ? AND is_active = TRUE")
                         .param(environmentId)
                         .query(this::map)
                         .list());
@@ -153,6 +159,19 @@ public class SubscriptionRepository {
                 ids.stream().map(id -> new Object[] {id}).toList());
     }
 
+    /** Filter skips of one webhook since they were last written. */
+    public record FilterErrors(String subscriptionId, long count, String lastError, Instant lastAt) {
+    }
+
+    /** Adds to each webhook's filter error count; a webhook deleted meanwhile is simply not found. */
+    public void addFilterErrors(List<FilterErrors> errors) {
+        template.batchUpdate("""
+                UPDATE subscriptions SET filter_errors = filter_errors + ?, last_filter_error = ?, last_filter_error_at = ?
+                WHERE id = ?""", errors.stream().map(e -> new Object[] {e.count(),
+                e.lastError() == null || e.lastError().length() <= 500 ? e.lastError() : e.lastError().substring(0, 500),
+                Timestamps.column(e.lastAt()), e.subscriptionId()}).toList());
+    }
+
     public boolean delete(String environmentId, String id) {
         boolean deleted = jdbc.sql("DELETE FROM subscriptions WHERE id = ? AND environment_id = ?").params(id, environmentId)
                 .update() == 1;
@@ -168,7 +187,9 @@ public class SubscriptionRepository {
                 rs.getString("secret"), rs.getString("previous_secret"), Timestamps.read(rs, "previous_secret_expires_at"),
                 rs.getString("disabled_reason"), (Integer) rs.getObject("timeout_ms"),
                 RetrySchedules.parse(rs.getString("retry_schedule")), Timestamps.read(rs, "failing_since"),
-                Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at"));
+                Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at"),
+                rs.getLong("filter_errors") == 0 ? null : new Subscription.FilterErrors(rs.getLong("filter_errors"),
+                        rs.getString("last_filter_error"), Timestamps.read(rs, "last_filter_error_at")));
     }
 
     private String write(List<String> values) {

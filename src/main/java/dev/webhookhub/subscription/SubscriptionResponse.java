@@ -31,7 +31,10 @@ public record SubscriptionResponse(
         @JsonProperty("timeout_seconds") Integer timeoutSeconds,
         @JsonProperty("retry_schedule") List<String> retrySchedule,
         @JsonProperty("disabled_reason") String disabledReason,
-        @JsonProperty("failing_since") String failingSince) {
+        @JsonProperty("failing_since") String failingSince,
+        @JsonProperty("filter_errors") Long filterErrors,
+        @JsonProperty("last_filter_error") String lastFilterError,
+        @JsonProperty("last_filter_error_at") String lastFilterErrorAt) {
 
     static SubscriptionResponse of(Subscription s) {
         return new SubscriptionResponse(s.id(), s.targetUrl(), s.active(), s.environmentId(),
@@ -40,6 +43,9 @@ public record SubscriptionResponse(
                 Subscription.FORMAT_NATIVE.equals(s.format()) ? null : s.format(), s.rateLimit(), s.description(),
                 s.timeoutMs() == null ? null : s.timeoutMs() / 1000,
                 s.retrySchedule() == null ? null : s.retrySchedule().stream().map(RetrySchedules::human).toList(),
-                s.disabledReason(), Timestamps.iso(s.failingSince()));
+                s.disabledReason(), Timestamps.iso(s.failingSince()),
+                s.filterErrors() == null ? null : s.filterErrors().count(),
+                s.filterErrors() == null ? null : s.filterErrors().lastError(),
+                s.filterErrors() == null ? null : Timestamps.iso(s.filterErrors().lastAt()));
     }
 }

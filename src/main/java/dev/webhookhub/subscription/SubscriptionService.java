@@ -11,8 +11,10 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.webhookhub.api.ApiException;
-import dev.webhookhub.mapping.Expression;
+import dev.webhookhub.HubProperties;
 import dev.webhookhub.mapping.MappingRegistry;
+import dev.webhookhub.mapping.SampleEnvelopes;
+import dev.webhookhub.mapping.SourceMapping;
 import dev.webhookhub.security.Secrets;
 import dev.webhookhub.security.TargetUrlGuard;
 import dev.webhookhub.store.Timestamps;
@@ -28,11 +30,18 @@ public class SubscriptionService {
     private final SubscriptionRepository subscriptions;
     private final MappingRegistry mappings;
     private final TargetUrlGuard targetGuard;
+    private final SubscriptionFilters filters;
+    private final SampleEnvelopes samples;
+    private final int maxPerEnvironment;
 
-    public SubscriptionService(SubscriptionRepository subscriptions, MappingRegistry mappings, TargetUrlGuard targetGuard) {
+    public SubscriptionService(SubscriptionRepository subscriptions, MappingRegistry mappings, TargetUrlGuard targetGuard,
+            SubscriptionFilters filters, SampleEnvelopes samples, HubProperties properties) {
         this.subscriptions = subscriptions;
         this.mappings = mappings;
         this.targetGuard = targetGuard;
+        this.filters = filters;
+        this.samples = samples;
+        this.maxPerEnvironment = properties.subscriptions().maxPerEnvironment();
     }
 
     @Transactional
@@ -46,8 +55,12 @@ public class SubscriptionService {
                 emptyToNull(request.sources()), request.filter(),
                 request.format() == null ? Subscription.FORMAT_NATIVE : request.format(), request.rateLimit(),
                 request.description(), Secrets.newSigningSecret(), null, null, null, timeoutMs(request.timeoutSeconds()),
-                schedule(request.retrySchedule()), null, now, now);
+                schedule(request.retrySchedule()), null, now, now, null);
         validate(subscription);
+        if (subscriptions.count(environmentId) >= maxPerEnvironment) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "this environment has " + maxPerEnvironment
+                    + " webhooks, as many as hub.subscriptions.max-per-environment allows; delete one first");
+        }
         subscriptions.insert(subscription);
         return subscription;
     }
@@ -69,7 +82,8 @@ public class SubscriptionService {
                 reactivated ? null : current.disabledReason(),
                 request.timeoutSeconds() == null ? current.timeoutMs() : timeoutMs(request.timeoutSeconds()),
                 request.retrySchedule() == null ? current.retrySchedule() : schedule(request.retrySchedule()),
-                reactivated ? null : current.failingSince(), current.createdAt(), Timestamps.now());
+                reactivated ? null : current.failingSince(), current.createdAt(), Timestamps.now(),
+                current.filterErrors());
         validate(changed);
         subscriptions.update(changed);
         return changed;
@@ -86,7 +100,7 @@ public class SubscriptionService {
         var rotated = new Subscription(s.id(), s.environmentId(), s.targetUrl(), s.active(), s.eventTypes(), s.sources(),
                 s.filter(), s.format(), s.rateLimit(), s.description(), Secrets.newSigningSecret(), s.secret(),
                 now.plus(PREVIOUS_SECRET_VALIDITY), s.disabledReason(), s.timeoutMs(), s.retrySchedule(), s.failingSince(),
-                s.createdAt(), now);
+                s.createdAt(), now, s.filterErrors());
         subscriptions.update(rotated);
         return rotated;
     }
@@ -142,12 +156,18 @@ public class SubscriptionService {
             throw ApiException.badRequest("rate_limit must be a positive number of deliveries per second");
         }
         if (s.filter() != null) {
-            try {
-                Expression.compile("filter", s.filter());
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest(e.getMessage());
-            }
+            filters.refusal(s.filter(), samples.examplesOf(typesSeenBy(s))).ifPresent(reason -> {
+                throw ApiException.badRequest(reason);
+            });
         }
+    }
+
+    /** The types whose events the webhook's filter will be asked about. */
+    private List<String> typesSeenBy(Subscription s) {
+        return mappings.eventTypes().values().stream()
+                .filter(t -> !t.reserved() && s.wants(t.source(), t.type()))
+                .map(SourceMapping.EventType::type)
+                .toList();
     }
 
     private static void checkDistinct(String field, List<String> values) {

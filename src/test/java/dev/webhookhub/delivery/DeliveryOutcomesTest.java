@@ -67,7 +67,7 @@ class DeliveryOutcomesTest extends HubTest {
             var log = attemptLog(delivery);
             assertThat(log).hasSize(6);
             assertThat(log.get(0).get("status_code")).isNull();
-            assertThat((String) log.get(0).get("error")).containsIgnoringCase("timeout");
+            assertThat(log.get(0).get("error")).isEqualTo("deadline of 1 s exceeded");
             assertThat(((Number) log.get(0).get("latency_ms")).longValue()).isBetween(900L, 2900L);
             assertThat(log.get(1).get("status_code")).isEqualTo(500);
             assertThat((String) log.get(1).get("response_body")).hasSize(4096);

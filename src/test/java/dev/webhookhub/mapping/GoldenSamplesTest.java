@@ -1,5 +1,6 @@
 package dev.webhookhub.mapping;
 
+import dev.webhookhub.support.ShippedSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -43,7 +44,7 @@ class GoldenSamplesTest {
 
     @Test
     void everyEventTypeOfEverySourceHasASample() throws IOException {
-        var loader = new MappingLoader();
+        var loader = new MappingLoader(ShippedSettings.mappingBounds());
         for (Path file : mappingFiles()) {
             SourceMapping mapping = loader.load(file);
             List<String> covered = new ArrayList<>();
@@ -60,7 +61,7 @@ class GoldenSamplesTest {
 
     static void run(Path sampleFile) throws IOException {
         Path sourceDir = sampleFile.getParent().getParent();
-        SourceMapping mapping = new MappingLoader().load(sourceDir.resolveSibling(sourceDir.getFileName() + ".yaml"));
+        SourceMapping mapping = new MappingLoader(ShippedSettings.mappingBounds()).load(sourceDir.resolveSibling(sourceDir.getFileName() + ".yaml"));
         Normalizer normalizer = new Normalizer(JSON);
         MappingState state = MappingState.inMemory();
         JsonNode sample = YAML.readTree(sampleFile.toFile());

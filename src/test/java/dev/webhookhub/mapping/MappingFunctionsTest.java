@@ -1,5 +1,6 @@
 package dev.webhookhub.mapping;
 
+import dev.webhookhub.support.ShippedSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;
@@ -38,7 +39,7 @@ class MappingFunctionsTest {
 
     @Test
     void functionsAreCallableFromMappingExpressions() {
-        var expression = Expression.compile("test", "$changes(before, after)");
+        var expression = Expression.compile("test", "$changes(before, after)", ShippedSettings.mappingBounds());
         Object result = expression.evaluate(Map.of("before", Map.of("a", 1), "after", Map.of("a", 2)), Map.of());
         assertThat(result).isEqualTo(Map.of("a", 2));
     }

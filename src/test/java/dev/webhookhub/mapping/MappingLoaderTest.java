@@ -1,5 +1,6 @@
 package dev.webhookhub.mapping;
 
+import dev.webhookhub.support.ShippedSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class MappingLoaderTest {
 
-    private final MappingLoader loader = new MappingLoader();
+    private final MappingLoader loader = new MappingLoader(ShippedSettings.mappingBounds());
 
     @Test
     void shippedConfiglyMappingLoads() {
@@ -59,7 +60,7 @@ class MappingLoaderTest {
 
     private static String firstProblemDetail(String yaml) {
         try {
-            Expression.compile("x", "{\"a\": (}");
+            Expression.compile("x", "{\"a\": (}", ShippedSettings.mappingBounds());
             return "";
         } catch (IllegalArgumentException e) {
             return e.getMessage().substring("x: JSONata syntax error: ".length());
