@@ -165,8 +165,14 @@ async function webhook(id) {
     h("div", { class: "row" }, h("h1", { style: "flex:1" }, w.target_url), status(w.is_active ? "active" : "disabled"),
       h("span", {}, "circuit ", h("span", { id: "circuit" }, status(deliveries.circuit)))),
     w.disabled_reason ? h("p", { class: "muted" }, "Disabled: " + w.disabled_reason) : null,
+    w.filter_errors ? h("p", { class: "muted", id: "filter-errors" }, "Its filter could not decide on " + w.filter_errors
+      + " event(s), which it did not get; the last at " + w.last_filter_error_at + ": " + w.last_filter_error) : null,
     h("div", { class: "card" },
-      h("div", {}, "Signing secret ", h("span", { class: "secret", id: "secret" }, w.secret)),
+      h("div", {}, "Signing secret ", h("span", { class: "secret", id: "secret" }, "hidden"), " ",
+        h("button", { id: "reveal-secret", onclick: async (e) => {
+          const shown = await attempt(() => api("GET", "/v1/webhooks/" + id + "/secret"));
+          if (shown) { document.getElementById("secret").textContent = shown.secret; e.target.remove(); }
+        } }, "Reveal")),
       h("div", { class: "row", style: "margin-top:12px" },
         h("button", { id: "send-test", onclick: async () => {
           const sent = await attempt(() => api("POST", "/v1/webhooks/" + id + "/test"));

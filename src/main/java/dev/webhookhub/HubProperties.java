@@ -15,6 +15,7 @@ public record HubProperties(
         Path dataDir,
         String bootstrapApiKey,
         String adminToken,
+        String secretKey,
         Ingest ingest,
         Mappings mappings,
         Delivery delivery,
@@ -22,7 +23,15 @@ public record HubProperties(
         Kafka kafka,
         String queue,
         Jsonata jsonata,
-        Subscriptions subscriptions) {
+        Subscriptions subscriptions,
+        Api api) {
+
+    /**
+     * Limits of the management API: the largest request body outside ingest, and how many failed authentications one
+     * client address may make per window before its requests are refused with 429.
+     */
+    public record Api(DataSize maxBodyBytes, int maxAuthFailures, Duration authFailureWindow) {
+    }
 
     public record Subscriptions(int maxPerEnvironment) {
     }

@@ -105,7 +105,7 @@ class ScaleOutTest {
     private static Map<String, Long> byInstance(HubProcess a, HubProcess b) {
         Map<String, Long> delivered = new HashMap<>();
         for (var hub : List.of(a, b)) {
-            String prometheus = new HubClient(hub.port(), null).get("/actuator/prometheus").body();
+            String prometheus = new HubClient(hub.port(), HubTest.ADMIN_TOKEN).get("/actuator/prometheus").body();
             delivered.put(String.valueOf(hub.port()), prometheus.lines()
                     .filter(l -> l.startsWith("hub_deliveries_total{outcome=\"delivered\"}"))
                     .map(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))

@@ -40,14 +40,15 @@ public class CatalogController {
         return Map.of("sources", sources);
     }
 
+    /** Files by name only: where the server keeps them is not the tenant's business. */
     @GetMapping("/v1/sources")
     public Map<String, Object> sources() {
         List<Map<String, Object>> loaded = mappings.sources().stream()
-                .map(m -> Map.<String, Object>of("source", m.source(), "file", m.file().toString(),
+                .map(m -> Map.<String, Object>of("source", m.source(), "file", m.file().getFileName().toString(),
                         "event_types", m.eventTypes().stream().map(EventType::type).toList()))
                 .toList();
         List<Map<String, Object>> problems = mappings.problems().entrySet().stream()
-                .map(e -> Map.<String, Object>of("file", e.getKey().toString(), "errors", e.getValue()))
+                .map(e -> Map.<String, Object>of("file", e.getKey().getFileName().toString(), "errors", e.getValue()))
                 .toList();
         return Map.of("sources", loaded, "errors", problems);
     }

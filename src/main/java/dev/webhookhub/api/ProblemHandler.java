@@ -38,7 +38,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         if (problem.getStatus() == HttpStatus.UNAUTHORIZED.value()) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
-        if (problem.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+        if (e.retryAfter().isPresent()) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfter().get().toSeconds())));
+        } else if (problem.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
             response.header(HttpHeaders.RETRY_AFTER, "1");
         }
         return response.body(problem);
@@ -75,6 +77,13 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5").body(problem);
     }
 
+    /** A request body over its limit, found while reading it. */
+    @ExceptionHandler(RequestBodyLimit.BodyTooLarge.class)
+    ResponseEntity<ProblemDetail> tooLarge(RequestBodyLimit.BodyTooLarge e) {
+        return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).header(HttpHeaders.CONNECTION, "close")
+                .body(ProblemDetail.forStatusAndDetail(HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage()));
+    }
+
     /** Requests that arrive while the routes are starting or stopping: nothing was taken in, the client retries. */
     @ExceptionHandler(java.util.concurrent.RejectedExecutionException.class)
     ResponseEntity<ProblemDetail> notRunning(Exception e) {
@@ -98,6 +107,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
+        if (ex.getCause() instanceof RequestBodyLimit.BodyTooLarge tooLarge) {
+            return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).body(tooLarge(tooLarge).getBody());
+        }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, describe(ex.getCause()));
         return ResponseEntity.badRequest().body(problem);
     }

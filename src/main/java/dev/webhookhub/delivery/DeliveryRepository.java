@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -21,6 +20,8 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.webhookhub.HubProperties;
 import dev.webhookhub.ingest.CommitGroup;
 import dev.webhookhub.ingest.IngestBatch;
+import dev.webhookhub.security.SecretBox;
+import dev.webhookhub.store.StoreDialect;
 import dev.webhookhub.store.TimeOrderedIds;
 import dev.webhookhub.store.Timestamps;
 import dev.webhookhub.subscription.RetrySchedules;
@@ -58,17 +59,18 @@ public class DeliveryRepository {
      * without a lock, then locked by primary key. H2 runs in one process, so nobody else picks in between.
      */
     private final boolean lockAfterPicking;
+    private final SecretBox secrets;
 
     public DeliveryRepository(JdbcClient jdbc, JdbcTemplate template, ApplicationEventPublisher events,
-            HubProperties properties, InstanceId instanceId) {
+            HubProperties properties, InstanceId instanceId, SecretBox secrets, StoreDialect dialect) {
+        this.secrets = secrets;
         this.jdbc = jdbc;
         this.template = template;
         this.named = new NamedParameterJdbcTemplate(template);
         this.events = events;
         this.lease = properties.delivery().lease();
         this.instanceId = instanceId.value();
-        this.lockAfterPicking = "H2".equals(template.execute(
-                (ConnectionCallback<String>) connection -> connection.getMetaData().getDatabaseProductName()));
+        this.lockAfterPicking = dialect.isH2();
     }
 
     /**
@@ -169,7 +171,7 @@ public class DeliveryRepository {
         if (ids.isEmpty()) {
             return List.of();
         }
-        return named.query(JOB_QUERY, Collections.singletonMap("ids", ids), DeliveryRepository::job);
+        return named.query(JOB_QUERY, Collections.singletonMap("ids", ids), this::job);
     }
 
     void recordAttempts(List<DeliveryOutcomeWriter.Attempt> attempts) {
@@ -297,11 +299,12 @@ public class DeliveryRepository {
                 Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at"), Timestamps.read(rs, "delivered_at"));
     }
 
-    private static DeliveryJob job(ResultSet rs, int row) throws SQLException {
+    private DeliveryJob job(ResultSet rs, int row) throws SQLException {
         return new DeliveryJob(rs.getString("id"), rs.getString("environment_id"), rs.getString("event_id"),
                 rs.getString("type"), rs.getString("source"), rs.getString("envelope"), Timestamps.read(rs, "event_created_at"),
                 rs.getInt("attempts"), rs.getString("subscription_id"), rs.getString("target_url"),
-                rs.getBoolean("is_active"), rs.getString("format"), rs.getString("secret"), rs.getString("previous_secret"),
+                rs.getBoolean("is_active"), rs.getString("format"), secrets.open(rs.getString("secret")),
+                secrets.open(rs.getString("previous_secret")),
                 Timestamps.read(rs, "previous_secret_expires_at"), (Integer) rs.getObject("timeout_ms"),
                 RetrySchedules.parse(rs.getString("retry_schedule")), (Integer) rs.getObject("rate_limit"));
     }

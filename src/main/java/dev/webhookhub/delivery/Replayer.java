@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 
@@ -18,7 +19,9 @@ import dev.webhookhub.subscription.Subscription;
 
 /**
  * Re-sends a webhook every event of its environment since a time that it wants today (types, sources, filter),
- * delivered, failed or dead alike, as new deliveries due at once.
+ * delivered, failed or dead alike, as new deliveries due at once. Page by page, each page in its own short
+ * transaction: a replay of millions of events never holds one transaction (and its locks) open, and what it
+ * scheduled before a failure stays scheduled.
  */
 @Component
 public class Replayer {
@@ -31,16 +34,18 @@ public class Replayer {
     private final DeliveryRepository deliveries;
     private final SubscriptionFilters filters;
     private final JsonColumns json;
+    private final TransactionTemplate transaction;
 
-    public Replayer(EventRepository events, DeliveryRepository deliveries, SubscriptionFilters filters, JsonColumns json) {
+    public Replayer(EventRepository events, DeliveryRepository deliveries, SubscriptionFilters filters, JsonColumns json,
+            PlatformTransactionManager transactions) {
         this.events = events;
         this.deliveries = deliveries;
         this.filters = filters;
         this.json = json;
+        this.transaction = new TransactionTemplate(transactions);
     }
 
     /** @return how many deliveries were created */
-    @Transactional
     public int replay(Subscription webhook, Instant since) {
         int replayed = 0;
         long afterSeq = 0;
@@ -56,7 +61,7 @@ public class Replayer {
                 }
             }
             if (!wanted.isEmpty()) {
-                deliveries.insertDue(webhook.environmentId(), webhook.id(), wanted);
+                transaction.executeWithoutResult(status -> deliveries.insertDue(webhook.environmentId(), webhook.id(), wanted));
                 replayed += wanted.size();
             }
         } while (page.size() == PAGE);

@@ -16,7 +16,6 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.webhookhub.HubProperties;
 import dev.webhookhub.api.ApiException;
 import dev.webhookhub.mapping.NormalizedEvent;
 import dev.webhookhub.security.Tenant;
@@ -40,14 +39,11 @@ public class IngestController {
     private final IngestService ingest;
     private final RawEventNormalizer normalizer;
     private final ObjectMapper json;
-    private final long maxBytes;
 
-    public IngestController(IngestService ingest, RawEventNormalizer normalizer, ObjectMapper json,
-            HubProperties properties) {
+    public IngestController(IngestService ingest, RawEventNormalizer normalizer, ObjectMapper json) {
         this.ingest = ingest;
         this.normalizer = normalizer;
         this.json = json;
-        this.maxBytes = properties.ingest().maxBytes().toBytes();
     }
 
     @Operation(summary = "Ingest one raw event of a source",
@@ -120,17 +116,11 @@ public class IngestController {
         return raw;
     }
 
+    /** The body is bounded by hub.ingest.max-bytes before it gets here ({@link dev.webhookhub.api.RequestBodyLimit}). */
     private Object readJson(HttpServletRequest request) throws IOException {
-        long declared = request.getContentLengthLong();
-        if (declared > maxBytes) {
-            throw tooLarge();
-        }
         byte[] body;
         try (InputStream in = request.getInputStream()) {
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-        }
-        if (body.length > maxBytes) {
-            throw tooLarge();
+            body = in.readAllBytes();
         }
         if (body.length == 0) {
             throw ApiException.badRequest("the request body is empty; send a JSON raw event");
@@ -144,10 +134,5 @@ public class IngestController {
             throw ApiException.badRequest("malformed JSON" + (location == null ? "" : " at line " + location.getLineNr()
                     + ", column " + location.getColumnNr()) + ": " + e.getOriginalMessage());
         }
-    }
-
-    private ApiException tooLarge() {
-        return new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "the request body is larger than hub.ingest.max-bytes ("
-                + maxBytes + " bytes)");
     }
 }

@@ -25,6 +25,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.webhookhub.HubProperties;
 import dev.webhookhub.api.ApiException;
+import dev.webhookhub.store.DiskDurability;
 import dev.webhookhub.store.StoreUnavailable;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -70,6 +71,7 @@ public class IngestGroupCommit implements SmartLifecycle {
 
     private final ProducerTemplate producer;
     private final TransactionTemplate transactions;
+    private final DiskDurability durability;
     private final int maxEvents;
     private final int committers;
     private final long maxWaitMillis;
@@ -81,8 +83,9 @@ public class IngestGroupCommit implements SmartLifecycle {
     private volatile boolean running;
 
     public IngestGroupCommit(ProducerTemplate producer, PlatformTransactionManager transactionManager,
-            HubProperties properties, MeterRegistry registry) {
+            HubProperties properties, MeterRegistry registry, DiskDurability durability) {
         this.producer = producer;
+        this.durability = durability;
         this.transactions = new TransactionTemplate(transactionManager);
         this.maxEvents = properties.ingest().groupCommit().maxEvents();
         this.committers = properties.ingest().groupCommit().committers();
@@ -147,12 +150,13 @@ public class IngestGroupCommit implements SmartLifecycle {
     private IngestBatch alone(IngestBatch batch) {
         try {
             write(CommitGroup.of(batch));
-            return batch;
         } catch (CommitGroup.MembersSetAside e) {
             throw new StaleBatch(e.getMessage());
         } catch (DuplicateKeyException | ConcurrencyFailureException raced) {
             throw new StaleBatch("raced another request for a key: " + raced.getClass().getSimpleName());
         }
+        durability.force();
+        return batch;
     }
 
     private void write(CommitGroup group) {
@@ -225,6 +229,13 @@ public class IngestGroupCommit implements SmartLifecycle {
                     commit(members.subList(0, half));
                     commit(members.subList(half, members.size()));
                 }
+                return;
+            }
+            try {
+                // committed, but not acknowledged before it is on the disk; a failure here must not commit it again
+                durability.force();
+            } catch (RuntimeException e) {
+                members.forEach(member -> member.outcome().completeExceptionally(e));
                 return;
             }
             groupSizes.record(members.size());

@@ -63,7 +63,7 @@ public class MappingLoader {
         try {
             text = Files.readString(file);
         } catch (IOException e) {
-            throw new MappingFileException(file, List.of(file + ": cannot be read: " + e.getMessage()));
+            throw new MappingFileException(file, List.of(file.getFileName() + ": cannot be read (" + e.getClass().getSimpleName() + ")"));
         }
         return parse(file, text);
     }
@@ -77,12 +77,12 @@ public class MappingLoader {
             root = yaml.valueToTree(new Yaml(new SafeConstructor(new LoaderOptions())).load(text));
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw new MappingFileException(file, List.of(file + ":" + line + ": not valid YAML: " + e.getOriginalMessage()));
+            throw new MappingFileException(file, List.of(file.getFileName() + ":" + line + ": not valid YAML: " + e.getOriginalMessage()));
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            throw new MappingFileException(file, List.of(file + ":" + line + ": not valid YAML: " + e.getProblem()));
+            throw new MappingFileException(file, List.of(file.getFileName() + ":" + line + ": not valid YAML: " + e.getProblem()));
         } catch (YAMLException | IllegalArgumentException e) {
-            throw new MappingFileException(file, List.of(file + ":1: not valid YAML: " + e.getMessage()));
+            throw new MappingFileException(file, List.of(file.getFileName() + ":1: not valid YAML: " + e.getMessage()));
         }
         return new Reader(file, root == null || root.isNull() ? yaml.createObjectNode() : root, lines).read();
     }
@@ -279,7 +279,7 @@ public class MappingLoader {
                 line = lines.get(at);
                 at = at.substring(0, at.lastIndexOf('/'));
             }
-            problems.add(file + ":" + (line == null ? 1 : line) + ": " + reason);
+            problems.add(file.getFileName() + ":" + (line == null ? 1 : line) + ": " + reason);
         }
     }
 }

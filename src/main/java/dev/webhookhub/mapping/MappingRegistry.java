@@ -3,6 +3,7 @@ package dev.webhookhub.mapping;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -28,6 +29,7 @@ import dev.webhookhub.mapping.SourceMapping.EventType;
 public class MappingRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(MappingRegistry.class);
+    private static final Duration SETTLE = Duration.ofMillis(200);
 
     /** What is served now; replaced whole on every (re)load so readers never see half a reload. */
     private record Snapshot(Map<String, SourceMapping> sources, Map<String, EventType> types,
@@ -73,10 +75,14 @@ public class MappingRegistry {
         return snapshot.problems();
     }
 
-    /** Called by the {@code reload-mappings} route: reloads when any mapping file was added, changed or removed. */
+    /**
+     * Called by the {@code reload-mappings} route: reloads when any mapping file was added, changed or removed, and
+     * the change has settled: a file caught halfway through being written (truncated, not yet refilled) would
+     * otherwise be reported broken for one interval.
+     */
     public synchronized boolean reloadIfChanged() {
         String now = fingerprint();
-        if (now.equals(fingerprint)) {
+        if (now.equals(fingerprint) || !now.equals(settled())) {
             return false;
         }
         log.info("mapping files changed in {}, reloading", dir.toAbsolutePath().normalize());
@@ -114,8 +120,8 @@ public class MappingRegistry {
             for (EventType type : mapping.eventTypes()) {
                 EventType clash = types.get(type.type());
                 if (clash != null && !clash.source().equals(mapping.source())) {
-                    String problem = mapping.file() + ": event type '" + type.type() + "' is also declared by "
-                            + sources.get(clash.source()).file();
+                    String problem = mapping.file().getFileName() + ": event type '" + type.type() + "' is also declared by "
+                            + sources.get(clash.source()).file().getFileName();
                     log.error("mapping refused: {}", problem);
                     problems.computeIfAbsent(mapping.file(), f -> new ArrayList<>()).add(problem);
                     sources.remove(mapping.source());
@@ -128,6 +134,16 @@ public class MappingRegistry {
         snapshot = new Snapshot(Map.copyOf(sources), Map.copyOf(types), Map.copyOf(problems));
         generation++;
         log.info("serving {} source(s) from {}: {}", sources.size(), dir.toAbsolutePath().normalize(), sources.keySet());
+    }
+
+    private String settled() {
+        try {
+            Thread.sleep(SETTLE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+        return fingerprint();
     }
 
     /** Names and contents of the mapping files: a change of either means a reload. */
@@ -145,7 +161,8 @@ public class MappingRegistry {
 
     private List<Path> mappingFiles(Map<Path, List<String>> problems) {
         if (!Files.isDirectory(dir)) {
-            problems.put(dir, List.of(dir.toAbsolutePath() + ": mappings directory does not exist"));
+            log.error("the mappings directory {} does not exist", dir.toAbsolutePath().normalize());
+            problems.put(dir, List.of("the mappings directory (hub.mappings.dir) does not exist"));
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
@@ -153,7 +170,8 @@ public class MappingRegistry {
                     .sorted(Comparator.naturalOrder())
                     .toList();
         } catch (IOException e) {
-            problems.put(dir, List.of(dir + ": cannot be listed: " + e.getMessage()));
+            log.error("the mappings directory {} cannot be listed", dir.toAbsolutePath().normalize(), e);
+            problems.put(dir, List.of("the mappings directory (hub.mappings.dir) cannot be listed"));
             return List.of();
         }
     }

@@ -2,6 +2,7 @@ package dev.webhookhub.security;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.http.HttpHeaders;
@@ -27,19 +28,31 @@ public class ApiKeyInterceptor implements HandlerInterceptor {
     }
 
     private final EnvironmentRepository environments;
+    private final AuthFailureLimiter failures;
     private final Map<String, CachedTenant> cache = new ConcurrentHashMap<>();
 
-    public ApiKeyInterceptor(EnvironmentRepository environments) {
+    public ApiKeyInterceptor(EnvironmentRepository environments, AuthFailureLimiter failures) {
         this.environments = environments;
+        this.failures = failures;
     }
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
         String key = bearer(request);
-        if (key == null) {
-            throw new ApiException(HttpStatus.UNAUTHORIZED, "missing 'Authorization: Bearer <api key>' header");
+        Tenant tenant = key == null ? null : cached(key);
+        if (tenant == null) {
+            failures.check(request.getRemoteAddr());
+            if (key == null) {
+                failures.failed(request.getRemoteAddr());
+                throw new ApiException(HttpStatus.UNAUTHORIZED, "missing 'Authorization: Bearer <api key>' header");
+            }
+            tenant = lookUp(key).orElse(null);
+            if (tenant == null) {
+                failures.failed(request.getRemoteAddr());
+                throw new ApiException(HttpStatus.UNAUTHORIZED, "the API key is not valid");
+            }
         }
-        request.setAttribute(TENANT_ATTRIBUTE, resolve(key));
+        request.setAttribute(TENANT_ATTRIBUTE, tenant);
         return true;
     }
 
@@ -47,18 +60,19 @@ public class ApiKeyInterceptor implements HandlerInterceptor {
         cache.clear();
     }
 
-    private Tenant resolve(String key) {
-        long now = System.nanoTime();
+    private Tenant cached(String key) {
         CachedTenant cached = cache.get(key);
-        if (cached != null && cached.expiresAtNanos() - now > 0) {
-            return cached.tenant();
-        }
-        Tenant tenant = environments.environmentOfKey(key).map(Tenant::new)
-                .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "the API key is not valid"));
-        if (cache.size() > 10_000) {
-            cache.clear();
-        }
-        cache.put(key, new CachedTenant(tenant, now + CACHE_TTL.toNanos()));
+        return cached != null && cached.expiresAtNanos() - System.nanoTime() > 0 ? cached.tenant() : null;
+    }
+
+    private Optional<Tenant> lookUp(String key) {
+        Optional<Tenant> tenant = environments.environmentOfKey(key).map(Tenant::new);
+        tenant.ifPresent(found -> {
+            if (cache.size() > 10_000) {
+                cache.clear();
+            }
+            cache.put(key, new CachedTenant(found, System.nanoTime() + CACHE_TTL.toNanos()));
+        });
         return tenant;
     }
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,9 +13,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.webhookhub.HubProperties;
 
 /**
- * First start on an empty store: creates environment {@code default} and one API key, and settles the
- * admin token. Generated secrets are logged once and written, readable by the owner only, to the data
- * directory so that a restart finds the same admin token.
+ * First start on an empty store: creates environment {@code default} and one API key, and settles the admin token.
+ * Generated credentials are written, readable by the owner only, to the data directory (so that a restart finds the
+ * same admin token); the log says where, never what.
  */
 @Component
 public class BootstrapEnvironment {
@@ -26,11 +25,9 @@ public class BootstrapEnvironment {
 
     private final String adminToken;
 
-    public BootstrapEnvironment(HubProperties properties, EnvironmentRepository environments, TransactionTemplate tx)
-            throws IOException {
-        Path dataDir = properties.dataDir();
-        Files.createDirectories(dataDir);
-        this.adminToken = settleAdminToken(properties.adminToken(), dataDir.resolve("admin-token"));
+    public BootstrapEnvironment(HubProperties properties, EnvironmentRepository environments, TransactionTemplate tx,
+            DataDirectory dataDirectory) throws IOException {
+        this.adminToken = settleAdminToken(properties.adminToken(), dataDirectory);
         tx.executeWithoutResult(status -> {
             if (!environments.isEmpty()) {
                 return;
@@ -39,13 +36,13 @@ public class BootstrapEnvironment {
             String key = blank(properties.bootstrapApiKey()) ? Secrets.newApiKey() : properties.bootstrapApiKey();
             environments.addKey(environment.id(), key);
             if (blank(properties.bootstrapApiKey())) {
-                Path keyFile = dataDir.resolve("bootstrap-api-key");
+                Path keyFile = dataDirectory.path().resolve("bootstrap-api-key");
                 try {
-                    writeOwnerOnly(keyFile, key);
+                    dataDirectory.writeOwnerOnly(keyFile, key);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-                log.warn("Created environment 'default' ({}) with API key {} (also written to {})", environment.id(), key,
+                log.warn("Created environment 'default' ({}); its generated API key was written to {}", environment.id(),
                         keyFile.toAbsolutePath());
             } else {
                 log.info("Created environment 'default' ({}) with the API key from HUB_BOOTSTRAP_API_KEY", environment.id());
@@ -57,28 +54,18 @@ public class BootstrapEnvironment {
         return adminToken;
     }
 
-    private static String settleAdminToken(String configured, Path file) throws IOException {
+    private static String settleAdminToken(String configured, DataDirectory dataDirectory) throws IOException {
         if (!blank(configured)) {
             return configured;
         }
+        Path file = dataDirectory.path().resolve("admin-token");
         if (Files.exists(file)) {
             return Files.readString(file).strip();
         }
         String token = Secrets.newAdminToken();
-        writeOwnerOnly(file, token);
-        log.warn("Generated admin token {} (also written to {}); set HUB_ADMIN_TOKEN to choose your own", token,
-                file.toAbsolutePath());
+        dataDirectory.writeOwnerOnly(file, token);
+        log.warn("Generated an admin token and wrote it to {}; set HUB_ADMIN_TOKEN to choose your own", file.toAbsolutePath());
         return token;
-    }
-
-    private static void writeOwnerOnly(Path file, String content) throws IOException {
-        Files.deleteIfExists(file);
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file);
-        }
-        Files.writeString(file, content + System.lineSeparator());
     }
 
     private static boolean blank(String value) {

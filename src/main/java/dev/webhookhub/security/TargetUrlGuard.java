@@ -1,6 +1,5 @@
 package dev.webhookhub.security;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -14,8 +13,9 @@ import dev.webhookhub.HubProperties;
 
 /**
  * SSRF guard: a webhook target must be http(s) and, unless {@code hub.delivery.allow-private-targets}, resolve
- * only to public addresses: no loopback, private (RFC 1918, RFC 4193), link-local (incl. cloud metadata
- * 169.254.169.254), CGNAT, multicast or unspecified. Checked when a subscription is saved and before every send.
+ * only to globally reachable addresses: no loopback, private (RFC 1918, RFC 4193), link-local (incl. cloud metadata
+ * 169.254.169.254), CGNAT, documentation, benchmarking, multicast or unspecified, and no IPv6 form of any of these.
+ * Checked when a subscription is saved and before every send.
  */
 @Component
 public class TargetUrlGuard {
@@ -67,42 +67,83 @@ public class TargetUrlGuard {
         return Optional.empty();
     }
 
+    /**
+     * Whether an address is globally reachable, after the IANA special-purpose registries: IPv6 outside 2000::/3 is
+     * never public, and an IPv6 address that embeds an IPv4 one (mapped, compatible, NAT64, 6to4, Teredo) is judged
+     * by the IPv4 address it reaches, since that is where a translator or relay would connect.
+     */
     public static boolean isPublic(InetAddress address) {
-        if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-                || address.isAnyLocalAddress() || address.isMulticastAddress()) {
-            return false;
-        }
         byte[] b = address.getAddress();
-        if (address instanceof Inet6Address) {
-            boolean uniqueLocal = (b[0] & 0xfe) == 0xfc;            // fc00::/7
-            boolean mappedV4 = isV4Mapped(b);
-            if (uniqueLocal) {
-                return false;
-            }
-            if (mappedV4) {
-                try {
-                    return isPublic(InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]}));
-                } catch (UnknownHostException e) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        int first = b[0] & 0xff;
-        int second = b[1] & 0xff;
-        boolean thisNetwork = first == 0;                            // 0.0.0.0/8
-        boolean carrierNat = first == 100 && second >= 64 && second <= 127;   // 100.64.0.0/10
-        boolean benchmarking = first == 198 && (second == 18 || second == 19); // 198.18.0.0/15
-        boolean reserved = first >= 240;                             // 240.0.0.0/4 and broadcast
-        return !(thisNetwork || carrierNat || benchmarking || reserved);
+        return b.length == 4 ? isPublicV4(b) : isPublicV6(b);
     }
 
-    private static boolean isV4Mapped(byte[] b) {
-        for (int i = 0; i < 10; i++) {
+    private static boolean isPublicV4(byte[] b) {
+        int first = b[0] & 0xff;
+        int second = b[1] & 0xff;
+        int third = b[2] & 0xff;
+        return !(first == 0                                          // 0.0.0.0/8 this network
+                || first == 10                                       // 10.0.0.0/8 private
+                || first == 127                                      // loopback
+                || first == 100 && second >= 64 && second <= 127     // 100.64.0.0/10 carrier-grade NAT
+                || first == 169 && second == 254                     // link-local, cloud metadata
+                || first == 172 && second >= 16 && second <= 31      // 172.16.0.0/12 private
+                || first == 192 && second == 0 && third == 0         // 192.0.0.0/24 protocol assignments
+                || first == 192 && second == 0 && third == 2         // TEST-NET-1
+                || first == 192 && second == 88 && third == 99       // 6to4 relay anycast
+                || first == 192 && second == 168                     // private
+                || first == 198 && (second == 18 || second == 19)    // 198.18.0.0/15 benchmarking
+                || first == 198 && second == 51 && third == 100      // TEST-NET-2
+                || first == 203 && second == 0 && third == 113       // TEST-NET-3
+                || first >= 224);                                    // multicast, reserved, broadcast
+    }
+
+    private static boolean isPublicV6(byte[] b) {
+        if (allZero(b, 0, 10) && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {       // ::ffff:0:0/96 mapped
+            return isPublicV4(slice(b, 12));
+        }
+        if (allZero(b, 0, 12)) {                       // ::/96: ::, ::1 and the deprecated IPv4-compatible form
+            return !allZero(b, 12, 15) && isPublicV4(slice(b, 12));
+        }
+        int group0 = word(b, 0);
+        int group1 = word(b, 2);
+        if (group0 == 0x64 && group1 == 0xff9b && allZero(b, 4, 12)) {                     // 64:ff9b::/96 NAT64
+            return isPublicV4(slice(b, 12));
+        }
+        if (group0 == 0x64 && group1 == 0xff9b + 1) {                                       // 64:ff9b:1::/48 local NAT64
+            return false;
+        }
+        if (group0 == 0x2002) {                                                             // 2002::/16 6to4
+            return isPublicV4(slice(b, 2));
+        }
+        if (group0 == 0x2001 && group1 == 0) {                                              // 2001::/32 Teredo
+            byte[] client = slice(b, 12);
+            for (int i = 0; i < 4; i++) {
+                client[i] = (byte) ~client[i];
+            }
+            return isPublicV4(client) && isPublicV4(slice(b, 4));
+        }
+        boolean globalUnicast = (b[0] & 0xe0) == 0x20;                                      // 2000::/3
+        return globalUnicast
+                && !(group0 == 0x2001 && group1 == 0x0db8)                                  // documentation
+                && !(group0 == 0x2001 && group1 == 0x0002 && word(b, 4) == 0)               // 2001:2::/48 benchmarking
+                && !(group0 == 0x2001 && (group1 & 0xfff0) == 0x0010)                       // 2001:10::/28 ORCHID
+                && !(group0 == 0x3fff && (group1 & 0xf000) == 0);                           // 3fff::/20 documentation
+    }
+
+    private static boolean allZero(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (b[i] != 0) {
                 return false;
             }
         }
-        return (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
+        return true;
+    }
+
+    private static int word(byte[] b, int at) {
+        return (b[at] & 0xff) << 8 | b[at + 1] & 0xff;
+    }
+
+    private static byte[] slice(byte[] b, int from) {
+        return java.util.Arrays.copyOfRange(b, from, from + 4);
     }
 }

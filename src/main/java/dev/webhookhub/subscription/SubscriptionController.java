@@ -31,7 +31,7 @@ public class SubscriptionController {
     @PostMapping(path = {"/v1/webhooks", "/webhook"}, consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
     public SubscriptionResponse create(Tenant tenant, @RequestBody SubscriptionRequest request) {
-        return SubscriptionResponse.of(service.create(tenant.environmentId(), request));
+        return SubscriptionResponse.withSecret(service.create(tenant.environmentId(), request));
     }
 
     @GetMapping({"/v1/webhooks", "/webhook"})
@@ -53,7 +53,13 @@ public class SubscriptionController {
 
     @PostMapping({"/v1/webhooks/{id}/rotate-secret", "/webhook/{id}/rotate-secret"})
     public SubscriptionResponse rotateSecret(Tenant tenant, @PathVariable String id) {
-        return SubscriptionResponse.of(service.rotateSecret(tenant.environmentId(), id));
+        return SubscriptionResponse.withSecret(service.rotateSecret(tenant.environmentId(), id));
+    }
+
+    /** The signing secret, for a subscriber who lost it; list and read answers leave it out. */
+    @GetMapping({"/v1/webhooks/{id}/secret", "/webhook/{id}/secret"})
+    public Map<String, String> secret(Tenant tenant, @PathVariable String id) {
+        return Map.of("secret", service.get(tenant.environmentId(), id).secret());
     }
 
     @DeleteMapping({"/v1/webhooks/{id}", "/webhook/{id}"})

@@ -16,6 +16,7 @@ import org.springframework.stereotype.Repository;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 
+import dev.webhookhub.security.SecretBox;
 import dev.webhookhub.store.JsonColumns;
 import dev.webhookhub.store.Timestamps;
 
@@ -34,22 +35,26 @@ public class SubscriptionRepository {
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
     private final JsonColumns json;
+    /** Signing secrets are stored encrypted. */
+    private final SecretBox secrets;
     /** Active subscriptions by environment, with the subscriptions_version they were read at. */
     private final Map<String, Versioned> active = new ConcurrentHashMap<>();
 
     private record Versioned(long version, List<Subscription> subscriptions) {
     }
 
-    public SubscriptionRepository(JdbcClient jdbc, JdbcTemplate template, JsonColumns json) {
+    public SubscriptionRepository(JdbcClient jdbc, JdbcTemplate template, JsonColumns json, SecretBox secrets) {
         this.jdbc = jdbc;
         this.template = template;
         this.json = json;
+        this.secrets = secrets;
     }
 
     public void insert(Subscription s) {
         jdbc.sql("INSERT INTO subscriptions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(s.id(), s.environmentId(), s.targetUrl(), s.active(), write(s.eventTypes()), write(s.sources()),
-                        s.filter(), s.format(), s.rateLimit(), s.description(), s.secret(), s.previousSecret(),
+                        s.filter(), s.format(), s.rateLimit(), s.description(), secrets.seal(s.secret()),
+                        secrets.seal(s.previousSecret()),
                         Timestamps.column(s.previousSecretExpiresAt()), s.disabledReason(), s.timeoutMs(),
                         RetrySchedules.format(s.retrySchedule()), Timestamps.column(s.failingSince()),
                         Timestamps.column(s.createdAt()), Timestamps.column(s.updatedAt()))
@@ -64,7 +69,7 @@ public class SubscriptionRepository {
                   disabled_reason = ?, timeout_ms = ?, retry_schedule = ?, failing_since = ?, updated_at = ?
                 WHERE id = ? AND environment_id = ?""")
                 .params(s.targetUrl(), s.active(), write(s.eventTypes()), write(s.sources()), s.filter(), s.format(),
-                        s.rateLimit(), s.description(), s.secret(), s.previousSecret(),
+                        s.rateLimit(), s.description(), secrets.seal(s.secret()), secrets.seal(s.previousSecret()),
                         Timestamps.column(s.previousSecretExpiresAt()), s.disabledReason(), s.timeoutMs(),
                         RetrySchedules.format(s.retrySchedule()), Timestamps.column(s.failingSince()),
                         Timestamps.column(s.updatedAt()), s.id(), s.environmentId())
@@ -184,7 +189,8 @@ public class SubscriptionRepository {
         return new Subscription(rs.getString("id"), rs.getString("environment_id"), rs.getString("target_url"),
                 rs.getBoolean("is_active"), read(rs.getString("event_types")), read(rs.getString("sources")),
                 rs.getString("filter"), rs.getString("format"), rateLimit, rs.getString("description"),
-                rs.getString("secret"), rs.getString("previous_secret"), Timestamps.read(rs, "previous_secret_expires_at"),
+                secrets.open(rs.getString("secret")), secrets.open(rs.getString("previous_secret")),
+                Timestamps.read(rs, "previous_secret_expires_at"),
                 rs.getString("disabled_reason"), (Integer) rs.getObject("timeout_ms"),
                 RetrySchedules.parse(rs.getString("retry_schedule")), Timestamps.read(rs, "failing_since"),
                 Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at"),

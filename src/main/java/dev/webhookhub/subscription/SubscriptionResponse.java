@@ -9,8 +9,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.webhookhub.store.Timestamps;
 
 /**
- * The seed 001 webhook shape, plus the {@code whsec_} signing secret. Optional settings appear only when set,
- * so a subscription made with a seed's body reads back exactly in the seed's shape.
+ * The seed 001 webhook shape. The {@code whsec_} signing secret is in it only where the seed puts it, in the answer
+ * to a create, and in the answer to a rotation; reading it again takes {@code GET /v1/webhooks/{id}/secret}.
+ * Optional settings appear only when set, so a subscription made with a seed's body reads back in the seed's shape.
  */
 @JsonPropertyOrder({"id", "target_url", "is_active", "environment_id", "event_types", "created_at", "updated_at", "secret"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -36,10 +37,20 @@ public record SubscriptionResponse(
         @JsonProperty("last_filter_error") String lastFilterError,
         @JsonProperty("last_filter_error_at") String lastFilterErrorAt) {
 
+    /** As list and read answers show it: without the secret. */
     static SubscriptionResponse of(Subscription s) {
+        return withSecret(s, null);
+    }
+
+    /** As the answers to a create and a rotation show it: with the secret. */
+    static SubscriptionResponse withSecret(Subscription s) {
+        return withSecret(s, s.secret());
+    }
+
+    private static SubscriptionResponse withSecret(Subscription s, String secret) {
         return new SubscriptionResponse(s.id(), s.targetUrl(), s.active(), s.environmentId(),
                 s.eventTypes() == null ? List.of() : s.eventTypes(), Timestamps.iso(s.createdAt()),
-                Timestamps.iso(s.updatedAt()), s.secret(), s.sources(), s.filter(),
+                Timestamps.iso(s.updatedAt()), secret, s.sources(), s.filter(),
                 Subscription.FORMAT_NATIVE.equals(s.format()) ? null : s.format(), s.rateLimit(), s.description(),
                 s.timeoutMs() == null ? null : s.timeoutMs() / 1000,
                 s.retrySchedule() == null ? null : s.retrySchedule().stream().map(RetrySchedules::human).toList(),

@@ -87,6 +87,7 @@ class OpenApiContractTest extends HubTest {
             for (String prefix : List.of("/v1/webhooks", "/webhook")) {
                 call(paths, exercised, env, "PATCH", prefix + "/{id}", prefix + "/" + webhook, "{\"description\":\"documented\"}");
                 call(paths, exercised, env, "POST", prefix + "/{id}/rotate-secret", prefix + "/" + webhook + "/rotate-secret", "");
+                call(paths, exercised, env, "GET", prefix + "/{id}/secret", prefix + "/" + webhook + "/secret", null);
                 call(paths, exercised, env, "POST", prefix + "/{id}/test", prefix + "/" + webhook + "/test", "");
                 call(paths, exercised, env, "POST", prefix + "/{id}/replay", prefix + "/" + webhook + "/replay?since=2020-01-01T00:00:00Z", "");
             }

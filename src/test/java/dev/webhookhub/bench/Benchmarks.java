@@ -29,7 +29,7 @@ import dev.webhookhub.support.TestPostgres;
  * load generator, against a ceiling measured by the same generator on the same machine. Loopback only.
  *
  * <p>Arguments: {@code --quick} (short runs, results under target/bench), {@code --only=a,b} (ceiling, ingest,
- * e2e, latency, slow, startup, backlog), {@code --databases=H2,PostgreSQL} (the stores of ingest and slow),
+ * wrk, e2e, latency, slow, startup, backlog), {@code --databases=H2,PostgreSQL} (the stores of ingest, wrk and slow),
  * {@code --profile} (JFR on the ingest, end-to-end, latency and slow-endpoint hubs, top frames printed),
  * {@code --baseline=setting,setting} and {@code --baseline-classes=DIR} (each ingest and slow-endpoint scenario
  * first runs a baseline hub with these settings, or with the compiled classes of another checkout, e.g. the commit
@@ -73,7 +73,7 @@ public final class Benchmarks {
     public static void main(String[] args) throws Exception {
         List<String> list = List.of(args);
         Set<String> only = list.stream().filter(a -> a.startsWith("--only=")).findFirst()
-                .map(a -> Set.of(a.substring(7).split(","))).orElse(Set.of("ceiling", "ingest", "e2e", "latency", "slow", "startup", "backlog"));
+                .map(a -> Set.of(a.substring(7).split(","))).orElse(Set.of("ceiling", "ingest", "wrk", "e2e", "latency", "slow", "startup", "backlog"));
         List<String> settings = list.stream().filter(a -> a.startsWith("--baseline=")).findFirst()
                 .map(a -> List.of(a.substring(11).split(","))).orElse(List.of());
         Path classes = list.stream().filter(a -> a.startsWith("--baseline-classes=")).findFirst()
@@ -93,6 +93,9 @@ public final class Benchmarks {
         }
         if (only.contains("ingest")) {
             onEachStore(this::ingest);
+        }
+        if (only.contains("wrk")) {
+            onEachStore(this::ingestWithWrk);
         }
         if (only.contains("e2e")) {
             endToEnd();
@@ -146,6 +149,31 @@ public final class Benchmarks {
                 chart.put("ingest " + database + ", single", one.perSecond());
                 chart.put("ingest " + database + ", batch of 100", eventsPerSecond);
             }
+        }
+        profileTop(name);
+    }
+
+    private Wrk.Result wrkCeiling;
+
+    // 2b. single durable ingest driven by wrk -t2 -c32, distinct events, beside a trivial server driven the same way
+    private void ingestWithWrk(String database, HubSetup baseline) throws Exception {
+        if (wrkCeiling == null) {
+            try (var server = new BenchReceiver(202, 0)) {
+                URI uri = URI.create(server.url("/v1/ingest/configly"));
+                Wrk.run(uri, KEY, seconds(10));
+                wrkCeiling = Wrk.run(uri, KEY, seconds(20));
+                figure("wrk ceiling", "trivial 202 server: " + wrkCeiling.summary());
+            }
+        }
+        String name = "bench-wrk-" + database.toLowerCase() + (baseline == null ? "" : "-baseline");
+        String label = "wrk ingest " + database + (baseline == null ? "" : " " + baseline.label());
+        String url = database.equals("H2") ? null : TestPostgres.newDatabase();
+        try (HubProcess hub = freshHub(name, url, jvm(name, "-Xmx512m"), baseline)) {
+            URI single = URI.create("http://127.0.0.1:" + hub.port() + "/v1/ingest/configly");
+            Wrk.run(single, KEY, seconds(40));
+            var result = Wrk.run(single, KEY, seconds(20));
+            figure(label + " single", result.summary());
+            figure(label + " single / wrk ceiling", String.format("%.2f", result.perSecond() / wrkCeiling.perSecond()));
         }
         profileTop(name);
     }
@@ -404,7 +432,7 @@ public final class Benchmarks {
 
         Sampler(HubProcess hub) {
             this.hub = hub;
-            this.client = new HubClient(hub.port(), null);
+            this.client = new HubClient(hub.port(), "bench_admin");
         }
 
         void sample() {
@@ -521,6 +549,8 @@ public final class Benchmarks {
     private List<String> jvm(String name, String... args) {
         List<String> list = new ArrayList<>(List.of(args));
         if (profile) {
+            // JFR keeps 64 frames by default: a Camel route under Tomcat is deeper, and outer frames would go uncounted
+            list.add("-XX:FlightRecorderOptions=stackdepth=512");
             list.add("-XX:StartFlightRecording=filename=" + out.toAbsolutePath() + "/" + name + ".jfr,settings=profile");
         }
         return list;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -14,6 +15,12 @@ import jdk.jfr.consumer.RecordingFile;
 
 /** The hottest methods of a JFR recording: by samples on top of the stack, and by samples anywhere in it. */
 final class JfrTop {
+
+    /** The packages whose methods the "anywhere on the stack" list shows: ours and the libraries on the hot path. */
+    private static final List<String> OF_INTEREST = List.of("dev.webhookhub", "org.h2", "org.postgresql", "com.zaxxer",
+            "org.springframework.jdbc", "com.dashjoin.jsonata", "com.networknt", "org.apache.camel",
+            "com.fasterxml.jackson", "org.apache.catalina", "org.apache.coyote", "org.apache.tomcat",
+            "org.apache.hc");
 
     private JfrTop() {
     }
@@ -46,12 +53,10 @@ final class JfrTop {
         append(text, threads, samples, rows);
         text.append("\nself:\n");
         append(text, self, samples, rows);
-        text.append("\nanywhere on the stack (dev.webhookhub, jdbc, h2, postgresql, jsonata, schema frames):\n");
+        text.append("\nanywhere on the stack (" + String.join(", ", OF_INTEREST) + "):\n");
         Map<String, Integer> ours = new HashMap<>();
         total.forEach((k, v) -> {
-            if (k.startsWith("dev.webhookhub") || k.startsWith("org.h2")
-                    || k.startsWith("org.postgresql") || k.startsWith("com.zaxxer") || k.startsWith("com.api.jsonata")
-                    || k.startsWith("org.springframework.jdbc") || k.startsWith("com.networknt")) {
+            if (OF_INTEREST.stream().anyMatch(k::startsWith)) {
                 ours.put(k, v);
             }
         });

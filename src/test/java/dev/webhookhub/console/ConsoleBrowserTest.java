@@ -80,7 +80,9 @@ class ConsoleBrowserTest extends HubTest {
             screenshot("2-new-webhook");
             click(By.id("create-webhook"));
             WebElement secret = waitFor(By.id("secret"));
-            assertThat(secret.getText()).startsWith("whsec_");
+            assertThat(secret.getText()).as("the secret is shown only on demand").isEqualTo("hidden");
+            click(By.id("reveal-secret"));
+            waiting().until(d -> d.findElement(By.id("secret")).getText().startsWith("whsec_"));
             String webhookPage = browser.getCurrentUrl();
             var listed = env.get("/v1/webhooks").json();
             assertThat(listed.toString()).contains(receiver.url("/console"), "Ops alerts", "connection.sync_failed");
@@ -107,10 +109,16 @@ class ConsoleBrowserTest extends HubTest {
 
             // rotate the secret, send a test event, disable and enable
             browser.get(webhookPage);
-            String before = waitFor(By.id("secret")).getText();
+            waitFor(By.id("secret"));
+            click(By.id("reveal-secret"));
+            waiting().until(d -> d.findElement(By.id("secret")).getText().startsWith("whsec_"));
+            String before = browser.findElement(By.id("secret")).getText();
             click(By.id("rotate-secret"));
             browser.switchTo().alert().accept();
-            waiting().until(d -> !d.findElement(By.id("secret")).getText().equals(before));
+            waiting().until(d -> d.findElement(By.id("secret")).getText().equals("hidden"));
+            click(By.id("reveal-secret"));
+            waiting().until(d -> d.findElement(By.id("secret")).getText().startsWith("whsec_")
+                    && !d.findElement(By.id("secret")).getText().equals(before));
             int received = receiver.received().size();
             click(By.id("send-test"));
             awaitReceived(receiver, received + 1);
@@ -159,6 +167,18 @@ class ConsoleBrowserTest extends HubTest {
     private static String syncFailed(String run) {
         return "{\"kind\":\"sync_run\",\"connection\":\"clx_console\",\"run\":{\"id\":\"" + run
                 + "\",\"status\":\"failed\",\"error\":\"Timeout reaching Salesforce\"}}";
+    }
+
+    @Test
+    void theApiExplorerRendersUnderTheContentSecurityPolicy() {
+        browser.get("http://127.0.0.1:" + port + "/docs");
+        var operations = new WebDriverWait(browser, Duration.ofSeconds(15))
+                .until(d -> {
+                    var drawn = d.findElements(By.cssSelector(".opblock-summary-path"));
+                    return drawn.isEmpty() ? null : drawn;
+                });
+        assertThat(operations).as("Swagger UI fetched /v3/api-docs and drew its operations").isNotEmpty();
+        assertThat(operations.stream().map(WebElement::getText).toList()).anyMatch(text -> text.contains("/v1/webhooks"));
     }
 
     /** The console redraws a view after each action: an element found a moment ago may be gone, so look again. */

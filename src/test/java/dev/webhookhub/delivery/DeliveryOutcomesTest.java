@@ -149,7 +149,7 @@ class DeliveryOutcomesTest extends HubTest {
             subscribe(env, receiver.url("/m"), FAILED);
             ingest(env, "configly", syncFailed("metrics"));
             awaitReceived(receiver, 1);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(hub().as(null).get("/actuator/prometheus").body())
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(admin().get("/actuator/prometheus").body())
                     .contains("hub_events_ingested_total{source=\"configly\",type=\"connection.sync_failed\"}")
                     .contains("hub_deliveries_total{outcome=\"delivered\"}")
                     .contains("hub_delivery_attempt_seconds_bucket{result=\"2xx\"")

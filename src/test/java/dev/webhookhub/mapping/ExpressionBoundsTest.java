@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 class ExpressionBoundsTest {
 
     private static final JsonataBounds BOUNDS = new JsonataBounds(Duration.ofMillis(100), 200, 100_000, 10_000);
+    /** For the cases that must trip a size or depth bound: a slow machine must not make the clock trip first. */
+    private static final JsonataBounds PATIENT = new JsonataBounds(Duration.ofSeconds(10), 200, 100_000, 10_000);
     private static final Map<String, Object> ENVELOPE = Map.of("text", "1,".repeat(60), "n", 3);
 
     @ParameterizedTest(name = "{0}")
@@ -27,18 +29,18 @@ class ExpressionBoundsTest {
             range of ten million     | $count([1..10000000].($ * 2)) > 0                        | more than 10000
             huge pad                 | $length($pad("", 100000000)) > 0                         | more than 100000
             doubling string          | ($f:=function($s,$n){$n=0?$s:$f($s&$s,$n-1)};$length($f("ab",40)) > 0) | more than 100000
-            join bomb                | $length($join([1..50].$pad("x", 50000))) > 0             | more than 100000
+            join bomb                | $length($join([1..3].$pad("x", 50000))) > 0              | more than 100000
             backtracking regex       | $contains(text, /(.*?,){11}P/)                           | ran longer than 100 ms
             backtracking match       | $count($match(text, /(.*?,){11}P/)) > 0                  | ran longer than 100 ms
             replace bomb             | $length($replace($pad("", 50000, "a"), "a", $pad("", 50000, "b"))) > 0 | more than 100000
             """)
     void aBoundStopsTheEvaluationAndSaysWhich(String what, String expression, String why) {
-        var compiled = Expression.compile("filter", expression, BOUNDS);
+        var compiled = Expression.compile("filter", expression, why.startsWith("ran longer") ? BOUNDS : PATIENT);
         long started = System.nanoTime();
         assertThatThrownBy(() -> compiled.test(ENVELOPE, Map.of()))
                 .isInstanceOf(MappingException.BoundExceeded.class)
                 .hasMessageContaining(why);
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).as(what).isLessThan(Duration.ofSeconds(5));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as(what).isLessThan(Duration.ofSeconds(12));
     }
 
     @Test

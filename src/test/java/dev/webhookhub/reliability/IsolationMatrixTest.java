@@ -96,7 +96,7 @@ class IsolationMatrixTest extends HubTest {
 
         assertThat(endpoints).as("the matrix found the API").hasSizeGreaterThan(20);
         assertThat(violations).isEmpty();
-        assertThat(a.get("/v1/webhooks/" + ids.get("webhook")).json().get("secret")).as("A's webhook is untouched")
+        assertThat(a.get("/v1/webhooks/" + ids.get("webhook") + "/secret").json().get("secret")).as("A's webhook is untouched")
                 .isEqualTo(webhook.get("secret"));
     }
 

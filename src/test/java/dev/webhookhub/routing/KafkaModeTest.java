@@ -48,6 +48,9 @@ class KafkaModeTest extends HubTest {
     @Autowired
     HikariDataSource dataSource;
 
+    @Autowired
+    dev.webhookhub.security.DataDirectory dataDirectory;
+
     @Test
     void eventsGoThroughTheTopicAndARestartedDispatcherLosesNothing() throws Exception {
         HubClient env = newEnvironment();
@@ -107,7 +110,8 @@ class KafkaModeTest extends HubTest {
                     "--spring.datasource.url=" + dataSource.getJdbcUrl(),
                     "--spring.datasource.username=" + dataSource.getUsername(),
                     "--spring.datasource.password=" + (dataSource.getPassword() == null ? "" : dataSource.getPassword()),
-                    "--hub.data-dir=target/test-data/kafka-second",
+                    // the first hub's data directory: its secret-key file, as every instance on one store needs the same key
+                    "--hub.data-dir=" + dataDirectory.path().toAbsolutePath(),
                     "--hub.admin-token=" + ADMIN_TOKEN,
                     "--hub.queue=kafka",
                     "--hub.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),

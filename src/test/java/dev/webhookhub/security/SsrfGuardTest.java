@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 import dev.webhookhub.support.HubClient;
@@ -32,6 +33,9 @@ class SsrfGuardTest extends HubTest {
         assertThat((String) response.json().get("detail")).contains("non-public");
     }
 
+    @Autowired
+    SecretBox secretBox;
+
     @Test
     void aTargetThatResolvesToAPrivateAddressAtSendTimeIsNotContacted() throws Exception {
         var environment = admin().post("/v1/environments", "{\"name\":\"ssrf-" + UUID.randomUUID() + "\"}").json();
@@ -43,7 +47,8 @@ class SsrfGuardTest extends HubTest {
             jdbc.sql("""
                     INSERT INTO subscriptions (id, environment_id, target_url, is_active, format, secret, created_at, updated_at)
                     VALUES (?, ?, ?, TRUE, 'native', ?, ?, ?)""")
-                    .params(UUID.randomUUID().toString(), environmentId, receiver.url("/rebound"), Secrets.newSigningSecret(), now, now)
+                    .params(UUID.randomUUID().toString(), environmentId, receiver.url("/rebound"),
+                            secretBox.seal(Secrets.newSigningSecret()), now, now)
                     .update();
             jdbc.sql("UPDATE environments SET subscriptions_version = subscriptions_version + 1 WHERE id = ?").param(environmentId).update();
             String eventId = ingest(env, "configly",

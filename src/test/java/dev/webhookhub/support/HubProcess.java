@@ -22,6 +22,8 @@ public final class HubProcess implements AutoCloseable {
     private final int port;
     private final Duration startup;
 
+    public static final String SECRET_KEY = "the-key-every-test-hub-process-shares";
+
     private HubProcess(Process process, int port, Duration startup) {
         this.process = process;
         this.port = port;
@@ -59,7 +61,9 @@ public final class HubProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
         command.addAll(List.of("-cp", classpath, "dev.webhookhub.HubApplication",
-                "--server.port=" + port, "--server.address=127.0.0.1", "--hub.data-dir=" + Path.of("target/test-data", name).toAbsolutePath()));
+                "--server.port=" + port, "--server.address=127.0.0.1", "--hub.data-dir=" + Path.of("target/test-data", name).toAbsolutePath(),
+                // hubs on one database must share the key of its secrets, as in any deployment of several instances
+                "--hub.secret-key=" + SECRET_KEY));
         if (databaseUrl != null) {
             command.addAll(List.of("--spring.datasource.url=" + databaseUrl, "--spring.datasource.username=postgres"));
         }
@@ -105,6 +109,17 @@ public final class HubProcess implements AutoCloseable {
         if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
             kill();
         }
+    }
+
+    /** SIGTERM, and how long the hub took to exit (at most two minutes are waited for, then it is killed). */
+    public Duration terminate() throws InterruptedException {
+        long started = System.nanoTime();
+        process.destroy();
+        if (!process.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)) {
+            kill();
+            throw new IllegalStateException("the hub did not exit within 2 minutes of SIGTERM");
+        }
+        return Duration.ofNanos(System.nanoTime() - started);
     }
 
     /** SIGKILL: no shutdown hook, no graceful stop, in-flight work simply vanishes. */
