@@ -116,7 +116,7 @@ async function webhooks() {
         h("tr", {}, h("th", {}, "Endpoint"), h("th", {}, "Event types"), h("th", {}, "State"), h("th", {}, "Created")),
         page.data.map((w) => h("tr", { class: "clickable", "data-id": w.id, onclick: () => (location.hash = "#/webhooks/" + w.id) },
           h("td", {}, w.target_url, w.description ? h("div", { class: "muted" }, w.description) : null),
-          h("td", {}, w.event_types.length ? w.event_types.join(", ") : "all"),
+          h("td", {}, w.all_event_types || !w.event_types.length ? "all" : w.event_types.join(", ")),
           h("td", {}, status(w.is_active ? "active" : "disabled"), w.disabled_reason ? h("div", { class: "muted" }, w.disabled_reason) : null),
           h("td", {}, time(w.created_at))))));
 }
@@ -203,7 +203,7 @@ async function webhook(id) {
     },
     h("label", { for: "webhook-url" }, "Endpoint URL"), url,
     h("label", { for: "webhook-description" }, "Description"), description,
-    h("label", {}, "Event types (none picked: every type)"), await typePicker(w.event_types),
+    h("label", {}, "Event types (none picked: every type)"), await typePicker(w.all_event_types ? [] : w.event_types),
     h("p", {}, h("button", { class: "primary", id: "save-webhook" }, "Save"))),
     h("h2", {}, "Deliveries"),
     h("div", { class: "row" },

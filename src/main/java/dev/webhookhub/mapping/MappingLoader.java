@@ -47,6 +47,9 @@ public class MappingLoader {
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     private final JsonSchemaFactory schemas = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    /** {@code format} is only an annotation in 2020-12; here it is checked: a "date-time" that is not one is refused. */
+    private static final com.networknt.schema.SchemaValidatorsConfig SCHEMA_CONFIG = com.networknt.schema.SchemaValidatorsConfig
+            .builder().formatAssertionsEnabled(true).pathType(com.networknt.schema.PathType.LEGACY).build();
     private final JsonataBounds bounds;
 
     @Autowired
@@ -237,7 +240,7 @@ public class MappingLoader {
                 return null;
             }
             try {
-                return schemas.getSchema(schemaJson);
+                return schemas.getSchema(schemaJson, SCHEMA_CONFIG);
             } catch (RuntimeException e) {
                 problem(at, "invalid JSON Schema: " + e.getMessage());
                 return null;

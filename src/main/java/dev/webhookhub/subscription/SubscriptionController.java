@@ -23,37 +23,39 @@ import dev.webhookhub.security.Tenant;
 public class SubscriptionController {
 
     private final SubscriptionService service;
+    private final SubscribedTypes types;
 
-    public SubscriptionController(SubscriptionService service) {
+    public SubscriptionController(SubscriptionService service, SubscribedTypes types) {
         this.service = service;
+        this.types = types;
     }
 
     @PostMapping(path = {"/v1/webhooks", "/webhook"}, consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
     public SubscriptionResponse create(Tenant tenant, @RequestBody SubscriptionRequest request) {
-        return SubscriptionResponse.withSecret(service.create(tenant.environmentId(), request));
+        return types.responseWithSecret(service.create(tenant.environmentId(), request));
     }
 
     @GetMapping({"/v1/webhooks", "/webhook"})
     public Map<String, Object> list(Tenant tenant, @RequestParam(required = false) String cursor,
             @RequestParam(defaultValue = "50") int limit) {
         List<Subscription> page = service.page(tenant.environmentId(), cursor, Pages.checkedLimit(limit) + 1);
-        return Pages.of(page, limit, SubscriptionResponse::of, Subscription::id);
+        return Pages.of(page, limit, types::response, Subscription::id);
     }
 
     @GetMapping({"/v1/webhooks/{id}", "/webhook/{id}"})
     public SubscriptionResponse get(Tenant tenant, @PathVariable String id) {
-        return SubscriptionResponse.of(service.get(tenant.environmentId(), id));
+        return types.response(service.get(tenant.environmentId(), id));
     }
 
     @PatchMapping(path = {"/v1/webhooks/{id}", "/webhook/{id}"}, consumes = MediaType.APPLICATION_JSON_VALUE)
     public SubscriptionResponse update(Tenant tenant, @PathVariable String id, @RequestBody SubscriptionRequest request) {
-        return SubscriptionResponse.of(service.update(tenant.environmentId(), id, request));
+        return types.response(service.update(tenant.environmentId(), id, request));
     }
 
     @PostMapping({"/v1/webhooks/{id}/rotate-secret", "/webhook/{id}/rotate-secret"})
     public SubscriptionResponse rotateSecret(Tenant tenant, @PathVariable String id) {
-        return SubscriptionResponse.withSecret(service.rotateSecret(tenant.environmentId(), id));
+        return types.responseWithSecret(service.rotateSecret(tenant.environmentId(), id));
     }
 
     /** The signing secret, for a subscriber who lost it; list and read answers leave it out. */

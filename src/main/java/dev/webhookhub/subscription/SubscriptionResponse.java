@@ -12,6 +12,8 @@ import dev.webhookhub.store.Timestamps;
  * The seed 001 webhook shape. The {@code whsec_} signing secret is in it only where the seed puts it, in the answer
  * to a create, and in the answer to a rotation; reading it again takes {@code GET /v1/webhooks/{id}/secret}.
  * Optional settings appear only when set, so a subscription made with a seed's body reads back in the seed's shape.
+ * A webhook made without event types lists every type it receives, and says so with {@code all_event_types: true}
+ * (it keeps receiving every type, new ones included, until it is given a list).
  */
 @JsonPropertyOrder({"id", "target_url", "is_active", "environment_id", "event_types", "created_at", "updated_at", "secret"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -35,21 +37,17 @@ public record SubscriptionResponse(
         @JsonProperty("failing_since") String failingSince,
         @JsonProperty("filter_errors") Long filterErrors,
         @JsonProperty("last_filter_error") String lastFilterError,
-        @JsonProperty("last_filter_error_at") String lastFilterErrorAt) {
+        @JsonProperty("last_filter_error_at") String lastFilterErrorAt,
+        @JsonProperty("all_event_types") Boolean allEventTypes) {
 
-    /** As list and read answers show it: without the secret. */
-    static SubscriptionResponse of(Subscription s) {
-        return withSecret(s, null);
-    }
-
-    /** As the answers to a create and a rotation show it: with the secret. */
-    static SubscriptionResponse withSecret(Subscription s) {
-        return withSecret(s, s.secret());
-    }
-
-    private static SubscriptionResponse withSecret(Subscription s, String secret) {
-        return new SubscriptionResponse(s.id(), s.targetUrl(), s.active(), s.environmentId(),
-                s.eventTypes() == null ? List.of() : s.eventTypes(), Timestamps.iso(s.createdAt()),
+    /**
+     * @param eventTypes what {@link SubscribedTypes} says the webhook receives
+     * @param secret     only in the answers to a create and a rotation
+     */
+    static SubscriptionResponse of(Subscription s, List<String> eventTypes, String secret) {
+        boolean all = s.eventTypes() == null || s.eventTypes().isEmpty();
+        return new SubscriptionResponse(s.id(), s.targetUrl(), s.active(), s.environmentId(), eventTypes,
+                Timestamps.iso(s.createdAt()),
                 Timestamps.iso(s.updatedAt()), secret, s.sources(), s.filter(),
                 Subscription.FORMAT_NATIVE.equals(s.format()) ? null : s.format(), s.rateLimit(), s.description(),
                 s.timeoutMs() == null ? null : s.timeoutMs() / 1000,
@@ -57,6 +55,6 @@ public record SubscriptionResponse(
                 s.disabledReason(), Timestamps.iso(s.failingSince()),
                 s.filterErrors() == null ? null : s.filterErrors().count(),
                 s.filterErrors() == null ? null : s.filterErrors().lastError(),
-                s.filterErrors() == null ? null : Timestamps.iso(s.filterErrors().lastAt()));
+                s.filterErrors() == null ? null : Timestamps.iso(s.filterErrors().lastAt()), all ? Boolean.TRUE : null);
     }
 }

@@ -537,6 +537,12 @@ public final class Benchmarks {
         if (setup != null) {
             settings.addAll(setup.settings());
             if (setup.classes() != null) {
+                // another build is its classes with its own routes and mappings: the checkout they were built in
+                Path checkout = setup.classes().toAbsolutePath().getParent().getParent();
+                if (Files.isDirectory(checkout.resolve("routes"))) {
+                    settings.add("camel.main.routes-include-pattern=file:" + checkout.resolve("routes") + "/*.yaml");
+                    settings.add("hub.mappings.dir=" + checkout.resolve("mappings"));
+                }
                 Path ours = Path.of("target/classes").toAbsolutePath();
                 classpath = Arrays.stream(classpath.split(File.pathSeparator))
                         .map(entry -> Path.of(entry).toAbsolutePath().equals(ours) ? setup.classes().toString() : entry)

@@ -12,16 +12,44 @@ import org.junit.jupiter.api.Test;
 class MappingFunctionsTest {
 
     @Test
-    void changesListsEveryDifferingFieldWithItsNewValue() {
+    void changesAgainstAWholeStoredStateListEveryDifferingFieldWithItsNewValue() {
         Map<String, Object> before = new HashMap<>(Map.of("title", "a", "score", 3, "tags", List.of("x"), "gone", true));
         Map<String, Object> after = Map.of("title", "b", "score", 3.0, "tags", List.of("x", "y"), "added", "n");
 
-        var changes = MappingFunctions.changes(before, after);
+        var changes = MappingFunctions.changes(before, after, null, true);
 
-        assertThat(changes).containsOnlyKeys("title", "tags", "added");
+        assertThat(changes).containsOnlyKeys("title", "tags", "added", "gone");
         assertThat(changes.get("title")).isEqualTo("b");
         assertThat(changes.get("tags")).isEqualTo(List.of("x", "y"));
-        assertThat(MappingFunctions.changes(null, after)).isEmpty();
+        assertThat(changes).as("a field the update no longer has").containsEntry("gone", null);
+        assertThat(MappingFunctions.changes(null, after, null, true)).isEmpty();
+    }
+
+    @Test
+    void bookkeepingFieldsAreNeverChanges() {
+        Map<String, Object> before = Map.of("id", "d1", "updatedAt", "2025-01-15T11:00:00.000Z", "title", "Old");
+        Map<String, Object> after = Map.of("id", "d1", "updatedAt", "2025-01-16T09:15:00.000Z", "title", "New");
+
+        assertThat(MappingFunctions.changes(before, after, List.of("id", "updatedAt"), true)).isEqualTo(Map.of("title", "New"));
+    }
+
+    @Test
+    void aPartialBeforeSaysNothingOfTheFieldsItDoesNotHold() {
+        Map<String, Object> previous = Map.of("title", "Old");
+        Map<String, Object> after = Map.of("id", "d1", "clientId", "c", "title", "New", "description", "same as ever");
+
+        assertThat(MappingFunctions.changes(previous, after, null, false)).isEqualTo(Map.of("title", "New"));
+        assertThat(MappingFunctions.changes(previous, after, null, true)).as("the same before, taken as whole")
+                .containsOnlyKeys("id", "clientId", "title", "description");
+    }
+
+    @Test
+    void aFieldGoingFromNullToAbsentIsNoChange() {
+        Map<String, Object> before = new HashMap<>();
+        before.put("assigneeId", null);
+        before.put("title", "t");
+
+        assertThat(MappingFunctions.changes(before, Map.of("title", "t"), null, true)).isEmpty();
     }
 
     @Test

@@ -50,7 +50,15 @@ class SubscriptionApiTest extends HubTest {
         assertThat((List<?>) configly.json().get("event_types")).hasSize(4);
 
         var all = env.post("/v1/webhooks", "{\"target_url\":\"https://example.com/all\"}").json();
-        assertThat(all.get("event_types")).isEqualTo(List.of());
+        // seed 001: "the list of event types that the webhook is subscribed to": all of them, and it says so
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> sources = (List<Map<String, Object>>) env.get("/v1/event-types").json().get("sources");
+        @SuppressWarnings("unchecked")
+        List<String> catalog = sources.stream().flatMap(source -> ((List<Map<String, Object>>) source.get("event_types"))
+                .stream()).map(type -> (String) type.get("type")).distinct().sorted().toList();
+        assertThat(all.get("event_types")).isEqualTo(catalog);
+        assertThat(all.get("all_event_types")).isEqualTo(true);
+        assertThat(configly.json()).doesNotContainKey("all_event_types");
         assertThat(all.get("is_active")).isEqualTo(true);
     }
 

@@ -125,14 +125,22 @@ public final class TestReceiver implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        boolean[] counted = {true};
+        Runnable answered = () -> {
+            if (counted[0]) {
+                counted[0] = false;
+                inFlight.decrementAndGet();
+            }
+        };
         try {
-            answer(exchange);
+            answer(exchange, answered);
         } finally {
-            inFlight.decrementAndGet();
+            answered.run();
         }
     }
 
-    private void answer(HttpExchange exchange) throws IOException {
+    /** @param answered called just before the answer goes out: the hub may send the next request as soon as it has it */
+    private void answer(HttpExchange exchange, Runnable answered) throws IOException {
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readAllBytes();
@@ -151,6 +159,7 @@ public final class TestReceiver implements AutoCloseable {
         reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
         byte[] answer = (reply.body() != null ? reply.body() : "{\"status\":" + reply.status() + "}")
                 .getBytes(StandardCharsets.UTF_8);
+        answered.run();
         exchange.sendResponseHeaders(reply.status(), reply.status() == 204 ? -1 : answer.length);
         if (reply.status() != 204) {
             try (OutputStream out = exchange.getResponseBody()) {
