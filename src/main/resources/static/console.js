@@ -294,6 +294,14 @@ async function events() {
 
 // ---- sources and playground ----------------------------------------------------------------------------------------
 
+/** The AsyncAPI document, fetched with this console's key and handed to the browser as a file. */
+async function downloadAsyncApi() {
+  const text = await (await fetch("/v1/asyncapi?format=yaml", { headers: { Authorization: "Bearer " + sessionStorage.getItem(KEY) } })).text();
+  const link = h("a", { href: URL.createObjectURL(new Blob([text], { type: "application/yaml" })), download: "webhook-hub-asyncapi.yaml" });
+  link.click();
+  URL.revokeObjectURL(link.href);
+}
+
 async function sources() {
   const loaded = await api("GET", "/v1/sources");
   const source = h("select", { id: "playground-source" }, loaded.sources.map((s) => h("option", { value: s.source }, s.source)));
@@ -305,6 +313,8 @@ async function sources() {
     loaded.errors.length === 0 ? h("p", { class: "muted", id: "load-errors" }, "Every mapping file loaded.") :
       h("div", { class: "card", id: "load-errors" }, h("h2", {}, "Mapping files that did not load"),
         loaded.errors.map((e) => h("div", {}, h("strong", {}, e.file), h("ul", {}, e.errors.map((m) => h("li", {}, m)))))),
+    h("p", {}, h("button", { id: "download-asyncapi", onclick: downloadAsyncApi }, "Download the AsyncAPI document"),
+      " ", h("span", { class: "muted" }, "everything the hub sends, by source and event type (GET /v1/asyncapi)")),
     h("h2", {}, "Mapping playground"),
     h("p", { class: "muted" }, "Paste a raw event as its producer sends it: see the envelopes it would produce. Nothing is stored."),
     h("div", { class: "split" },

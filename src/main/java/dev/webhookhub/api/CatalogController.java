@@ -8,7 +8,9 @@ import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.webhookhub.mapping.EnvelopeSchemas;
 import dev.webhookhub.mapping.MappingRegistry;
+import dev.webhookhub.mapping.SampleEnvelopes;
 import dev.webhookhub.mapping.SourceMapping;
 import dev.webhookhub.mapping.SourceMapping.EventType;
 
@@ -17,14 +19,17 @@ import dev.webhookhub.mapping.SourceMapping.EventType;
 public class CatalogController {
 
     private final MappingRegistry mappings;
+    private final SampleEnvelopes samples;
 
-    public CatalogController(MappingRegistry mappings) {
+    public CatalogController(MappingRegistry mappings, SampleEnvelopes samples) {
         this.mappings = mappings;
+        this.samples = samples;
     }
 
     @GetMapping("/v1/event-types")
     public Map<String, Object> eventTypes() {
         List<Map<String, Object>> sources = new ArrayList<>();
+        Map<String, Map<String, Object>> examples = samples.examples();
         for (SourceMapping mapping : mappings.sources()) {
             List<Map<String, Object>> types = new ArrayList<>();
             for (EventType type : mapping.eventTypes()) {
@@ -32,7 +37,16 @@ public class CatalogController {
                 entry.put("type", type.type());
                 entry.put("description", type.description());
                 entry.put("reserved", type.reserved());
+                entry.put("version", type.version());
                 entry.put("schema", type.schema());
+                // the whole body, as a webhook receives it: native, and as a CloudEvents 1.0 structured event
+                entry.put("envelope_schema", type.envelopeSchema());
+                entry.put("cloudevents_schema", type.envelopeSchema() == null ? null
+                        : EnvelopeSchemas.cloudEvents(mapping.source(), type.type(), type.envelopeSchema()));
+                entry.put("example", examples.get(type.type()));
+                // every version served since the hub started, the current one last
+                entry.put("versions", mappings.schemaVersions(type.type()).stream().map(v -> Map.of("version", v.version(),
+                        "schema", v.schema(), "current", v.current())).toList());
                 types.add(entry);
             }
             sources.add(Map.of("source", mapping.source(), "description", mapping.description(), "event_types", types));

@@ -30,6 +30,7 @@ import io.swagger.v3.oas.models.examples.Example;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
@@ -57,7 +58,7 @@ class OpenApiConfiguration {
                 .info(new Info().title("webhook-hub API").version("v1").description("""
                         Push raw events of a source (`/v1/ingest/{source}`), subscribe webhooks to the envelopes they \
                         map to, and follow every delivery. Every call takes `Authorization: Bearer <api key>` of one \
-                        environment; environment management takes the admin token. Errors are application/problem+json."""))
+                        environment; environment management takes the admin token. Errors are application/problem+json.                         What the hub sends to webhooks is described by the AsyncAPI 3.0 document at                         [`GET /v1/asyncapi`](/v1/asyncapi) (`?format=yaml` for YAML; same API key), and type by type,                         with whole-body schemas and examples, by `GET /v1/event-types`."""))
                 .components(new Components()
                         .addSecuritySchemes(API_KEY, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
                                 .description("an environment's API key"))
@@ -90,6 +91,47 @@ class OpenApiConfiguration {
                         }
                     }
                 }
+            }
+        };
+    }
+
+    /**
+     * Seed 001's webhook as it documents it: on create {@code target_url} is required (the same request on PATCH may
+     * leave everything out, so create gets a schema of its own); ids are UUIDs and times date-times.
+     */
+    @Bean
+    OpenApiCustomizer seedWebhookShape() {
+        return openApi -> {
+            var schemas = openApi.getComponents().getSchemas();
+            var request = schemas.get("SubscriptionRequest");
+            if (request != null) {
+                Schema<?> create = new Schema<>().type("object").description("Create a webhook: target_url (or url) is required")
+                        .properties(new java.util.LinkedHashMap<>(request.getProperties()))
+                        .required(List.of("target_url"));
+                create.getProperties().put("target_url", new Schema<>().type("string").format("uri")
+                        .description("where the webhook's deliveries are POSTed (alias: url)"));
+                schemas.put("SubscriptionCreateRequest", create);
+                for (String path : List.of("/v1/webhooks", "/webhook")) {
+                    var post = openApi.getPaths().get(path) == null ? null : openApi.getPaths().get(path).getPost();
+                    if (post != null && post.getRequestBody() != null) {
+                        post.getRequestBody().getContent().values()
+                                .forEach(media -> media.setSchema(new Schema<>().$ref("#/components/schemas/SubscriptionCreateRequest")));
+                    }
+                }
+            }
+            var response = schemas.get("SubscriptionResponse");
+            if (response != null) {
+                Map<String, Schema> properties = response.getProperties();
+                properties.get("id").format("uuid");
+                properties.get("environment_id").format("uuid");
+                properties.get("created_at").format("date-time");
+                properties.get("updated_at").format("date-time");
+                properties.get("secret").description("whsec_ + base64 of 32 random bytes: the Standard Webhooks secret form, "
+                        + "which any Standard Webhooks library takes as it is. Seed 001 documents 'string, uuid'; a UUID has "
+                        + "122 random bits and no marker that tells a signing secret apart, so the hub keeps whsec_ on "
+                        + "purpose. Only in the answers to create and rotate, and from GET /v1/webhooks/{id}/secret.");
+                response.setRequired(List.of("id", "target_url", "is_active", "environment_id", "event_types", "created_at",
+                        "updated_at"));
             }
         };
     }

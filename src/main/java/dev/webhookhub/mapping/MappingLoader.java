@@ -43,7 +43,7 @@ public class MappingLoader {
 
     private static final Pattern SOURCE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Set<String> TOP_LEVEL_KEYS = Set.of("source", "description", "idFormat", "rawSchema", "envelope",
-            "state", "let", "events", "reserved", "dedupKey");
+            "state", "let", "events", "reserved", "dedupKey", "envelopeSchema");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     private final JsonSchemaFactory schemas = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
@@ -141,13 +141,20 @@ public class MappingLoader {
             Expression dedupKey = expression("/dedupKey", false);
             List<StateSlot> state = state();
             Map<String, Expression> let = let();
+            JsonNode envelopeSchema = envelopeSchema();
             List<EventRule> events = events();
-            List<EventType> reserved = reserved(source);
+            List<EventType> reserved = reserved(source, envelopeSchema);
+            if (envelopeSchema != null) {
+                for (EventRule rule : events) {
+                    schema("/envelopeSchema", EnvelopeSchemas.compose(envelopeSchema, rule.type(),
+                            rule.schemaJson()));
+                }
+            }
             if (!problems.isEmpty()) {
                 throw new MappingFileException(file, problems);
             }
             return new SourceMapping(source, root.path("description").asText(""), file, idFormat, rawSchema, envelope,
-                    state, let, events, reserved, dedupKey);
+                    state, let, events, reserved, dedupKey, envelopeSchema);
         }
 
         private IdFormat idFormat() {
@@ -195,6 +202,31 @@ public class MappingLoader {
             return let;
         }
 
+        /** The schema of the whole envelope, with a "$payload" slot; optional. */
+        private JsonNode envelopeSchema() {
+            JsonNode node = root.path("envelopeSchema");
+            if (node.isMissingNode()) {
+                return null;
+            }
+            if (!node.isObject() || !EnvelopeSchemas.hasPayloadSlot(node)) {
+                problem("/envelopeSchema", "envelopeSchema must be a JSON Schema with \"$payload\" where each type's schema goes");
+                return null;
+            }
+            return node;
+        }
+
+        private int version(String at) {
+            JsonNode node = root.at(at + "/version");
+            if (node.isMissingNode()) {
+                return 1;
+            }
+            if (!node.canConvertToInt() || !node.isIntegralNumber() || node.asInt() < 1) {
+                problem(at + "/version", "version must be a whole number from 1");
+                return 1;
+            }
+            return node.asInt();
+        }
+
         private List<EventRule> events() {
             List<EventRule> rules = new ArrayList<>();
             JsonNode node = root.path("events");
@@ -210,13 +242,14 @@ public class MappingLoader {
                 JsonNode schemaJson = root.at(at + "/schema");
                 var schema = schema(at + "/schema", schemaJson);
                 if (type != null && data != null && schema != null) {
-                    rules.add(new EventRule(type, root.at(at + "/description").asText(""), when, data, schema, schemaJson));
+                    rules.add(new EventRule(type, root.at(at + "/description").asText(""), when, data, schema, schemaJson,
+                            version(at)));
                 }
             }
             return rules;
         }
 
-        private List<EventType> reserved(String source) {
+        private List<EventType> reserved(String source, JsonNode envelopeSchema) {
             List<EventType> reserved = new ArrayList<>();
             JsonNode node = root.path("reserved");
             for (int i = 0; i < node.size(); i++) {
@@ -227,8 +260,9 @@ public class MappingLoader {
                     schema(at + "/schema", schemaJson);
                 }
                 if (type != null) {
-                    reserved.add(new EventType(source, type, root.at(at + "/description").asText(""), true,
-                            schemaJson.isMissingNode() ? null : schemaJson));
+                    JsonNode payload = schemaJson.isMissingNode() ? null : schemaJson;
+                    reserved.add(new EventType(source, type, root.at(at + "/description").asText(""), true, payload,
+                            version(at), envelopeSchema == null ? null : EnvelopeSchemas.compose(envelopeSchema, type, payload)));
                 }
             }
             return reserved;

@@ -17,13 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.webhookhub.HubProperties;
 import dev.webhookhub.mapping.SourceMapping.EventType;
 
 /**
  * The sources the hub serves: one per {@code <source>.yaml} in {@code hub.mappings.dir}. A file that does not
  * load is reported (log and {@link #problems()}) and, if an earlier version of it loaded, that version keeps
- * serving.
+ * serving. So does one whose edit would break what subscribers were promised: a payload schema changed
+ * incompatibly ({@link SchemaCompatibility}) without raising its type's {@code version}. Every version of a type's
+ * schema served since the hub started stays in the catalog ({@link #schemaVersions}).
  */
 @Component
 public class MappingRegistry {
@@ -42,6 +46,12 @@ public class MappingRegistry {
     /** Counts reloads, so that what is derived from the mappings knows when to derive it again. */
     private volatile long generation;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of());
+    /** Every payload schema served, by source and type ({@link #key}) and version (only ever grows). */
+    private final Map<String, TreeMap<Integer, JsonNode>> published = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** One published version of a type's payload schema. */
+    public record SchemaVersion(int version, JsonNode schema, boolean current) {
+    }
 
     public MappingRegistry(HubProperties properties, MappingLoader loader) {
         this.dir = properties.mappings().dir();
@@ -75,6 +85,17 @@ public class MappingRegistry {
         return snapshot.problems();
     }
 
+    /** Every version of the type's payload schema served since the hub started, oldest first; the last is current. */
+    public List<SchemaVersion> schemaVersions(String type) {
+        EventType now = snapshot.types().get(type);
+        TreeMap<Integer, JsonNode> versions = now == null ? null : published.get(key(now));
+        if (versions == null) {
+            return List.of();
+        }
+        return versions.entrySet().stream()
+                .map(e -> new SchemaVersion(e.getKey(), e.getValue(), e.getKey() == now.version())).toList();
+    }
+
     /**
      * Called by the {@code reload-mappings} route: reloads when any mapping file was added, changed or removed, and
      * the change has settled: a file caught halfway through being written (truncated, not yet refilled) would
@@ -99,6 +120,10 @@ public class MappingRegistry {
         for (Path file : mappingFiles(problems)) {
             try {
                 SourceMapping mapping = loader.load(file);
+                List<String> breaking = breakingChanges(mapping);
+                if (!breaking.isEmpty()) {
+                    throw new MappingFileException(file, breaking);
+                }
                 sources.put(mapping.source(), mapping);
             } catch (MappingFileException e) {
                 problems.put(file, e.problems());
@@ -131,9 +156,43 @@ public class MappingRegistry {
             }
         }
         types.values().removeIf(t -> !sources.containsKey(t.source()));
+        types.values().stream().filter(t -> t.schema() != null)
+                .forEach(t -> published.computeIfAbsent(key(t), k -> new TreeMap<>()).put(t.version(), t.schema()));
         snapshot = new Snapshot(Map.copyOf(sources), Map.copyOf(types), Map.copyOf(problems));
         generation++;
         log.info("serving {} source(s) from {}: {}", sources.size(), dir.toAbsolutePath().normalize(), sources.keySet());
+    }
+
+    /**
+     * What the mapping would break of the payload schemas served so far: an incompatible schema under the same
+     * version, or a version lowered. A raised version may change anything; the old one stays listed.
+     */
+    private List<String> breakingChanges(SourceMapping mapping) {
+        List<String> problems = new ArrayList<>();
+        for (EventType type : mapping.eventTypes()) {
+            TreeMap<Integer, JsonNode> versions = published.get(key(type));
+            if (versions == null || type.schema() == null) {
+                continue;
+            }
+            int latest = versions.lastKey();
+            String name = mapping.file().getFileName() + ": " + type.type();
+            if (type.version() < latest) {
+                problems.add(name + ": version " + type.version() + " is lower than the published version " + latest);
+            } else if (type.version() == latest) {
+                List<String> breaking = SchemaCompatibility.breakingChanges(versions.get(latest), type.schema());
+                if (!breaking.isEmpty()) {
+                    problems.add(name + ": breaking change to its payload schema (version " + latest + "): "
+                            + String.join("; ", breaking) + ". Keep the schema compatible, or publish it as a new version"
+                            + " (version: " + (latest + 1) + " on the event type); subscribers see both in the catalog");
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** A type is another source's business when it is declared twice: that is a clash, reported as one. */
+    private static String key(EventType type) {
+        return type.source() + ":" + type.type();
     }
 
     private String settled() {

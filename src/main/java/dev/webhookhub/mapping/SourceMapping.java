@@ -19,7 +19,8 @@ public record SourceMapping(
         Map<String, Expression> let,
         List<EventRule> events,
         List<EventType> reserved,
-        Expression dedupKey) {
+        Expression dedupKey,
+        JsonNode envelopeSchema) {
 
     /** How event ids look: {@code evt_} + 16 chars of [a-z0-9], or a UUID. */
     public enum IdFormat {
@@ -32,18 +33,27 @@ public record SourceMapping(
 
     /** One documented event type: when it fires, its payload and the schema the payload must satisfy. */
     public record EventRule(String type, String description, Expression when, Expression data, JsonSchema schema,
-            JsonNode schemaJson) {
+            JsonNode schemaJson, int version) {
     }
 
-    /** A catalogued type: active (has a rule) or reserved (subscribable, never emitted). */
-    public record EventType(String source, String type, String description, boolean reserved, JsonNode schema) {
+    /**
+     * A catalogued type: active (has a rule) or reserved (subscribable, never emitted).
+     *
+     * @param schema         its payload's schema (what the rule's {@code data} makes), or null
+     * @param version        its schema version (the rule's {@code version}, 1 unless raised)
+     * @param envelopeSchema the schema of the whole delivered body ({@link EnvelopeSchemas}), or null when the mapping
+     *                       file does not describe its envelope
+     */
+    public record EventType(String source, String type, String description, boolean reserved, JsonNode schema, int version,
+            JsonNode envelopeSchema) {
     }
 
     public List<EventType> eventTypes() {
         var types = new java.util.ArrayList<EventType>();
         for (EventRule rule : events) {
             if (types.stream().noneMatch(t -> t.type().equals(rule.type()))) {
-                types.add(new EventType(source, rule.type(), rule.description(), false, rule.schemaJson()));
+                types.add(new EventType(source, rule.type(), rule.description(), false, rule.schemaJson(), rule.version(),
+                        envelopeSchema == null ? null : EnvelopeSchemas.compose(envelopeSchema, rule.type(), rule.schemaJson())));
             }
         }
         types.addAll(reserved);

@@ -33,6 +33,10 @@ class GoldenSamplesTest {
     static final String ENVIRONMENT = "00000000-0000-4000-8000-000000000000";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final com.networknt.schema.JsonSchemaFactory SCHEMAS = com.networknt.schema.JsonSchemaFactory
+            .getInstance(com.networknt.schema.SpecVersion.VersionFlag.V202012);
+    private static final com.networknt.schema.SchemaValidatorsConfig SCHEMA_CONFIG = com.networknt.schema.SchemaValidatorsConfig
+            .builder().formatAssertionsEnabled(true).build();
 
     @TestFactory
     Stream<DynamicTest> goldenSamples() throws IOException {
@@ -91,6 +95,12 @@ class GoldenSamplesTest {
                 if (difference != null) {
                     fail(where + ", event " + (i + 1) + " (" + events.get(i).type() + "): " + difference);
                 }
+                String type = events.get(i).type();
+                JsonNode envelopeSchema = mapping.eventTypes().stream().filter(t -> t.type().equals(type)).findFirst()
+                        .orElseThrow().envelopeSchema();
+                assertThat(envelopeSchema).as("%s: the envelope schema of %s", where, type).isNotNull();
+                assertThat(SCHEMAS.getSchema(envelopeSchema, SCHEMA_CONFIG).validate(actual))
+                        .as("%s, event %d (%s): the published envelope schema holds the body", where, i + 1, type).isEmpty();
             }
         }
     }

@@ -145,6 +145,56 @@ class HotReloadTest extends HubTest {
         assertThat(env.get("/v1/event-types").body()).doesNotContain("payment.failed");
     }
 
+    @Test
+    @Order(6)
+    void aBreakingSchemaChangeIsRefusedUntilItsVersionIsRaisedAndThenBothVersionsAreListed() throws Exception {
+        HubClient env = newEnvironment();
+        Path file = mappings.resolve("configly.yaml");
+        String original = Files.readString(file);
+        String renamed = original.replace("\"durationMs\": $toMillis", "\"durationMillis\": $toMillis")
+                .replace("required: [snapshotVersion, totalCount, successCount, failureCount, durationMs]",
+                        "required: [snapshotVersion, totalCount, successCount, failureCount, durationMillis]")
+                .replace("        durationMs: {type: number}", "        durationMillis: {type: number}");
+        assertThat(renamed).isNotEqualTo(original);
+
+        Files.writeString(file, renamed);
+        await().atMost(Duration.ofSeconds(10)).until(() -> errors(env).toString().contains("breaking change"));
+        assertThat(errors(env).toString()).contains("configly.yaml: connection.sync_completed")
+                .contains("required field 'durationMs' removed").contains("version: 2");
+        assertThat(previewSyncCompleted(env)).as("the published version keeps serving").containsKey("durationMs");
+
+        Files.writeString(file, renamed.replace("    when: kind = \"sync_run\" and run.status = \"completed\"",
+                "    version: 2\n    when: kind = \"sync_run\" and run.status = \"completed\""));
+        await().atMost(Duration.ofSeconds(10)).until(() -> errors(env).isEmpty());
+        assertThat(previewSyncCompleted(env)).containsKey("durationMillis");
+        Map<String, Object> type = catalogType(env, "connection.sync_completed");
+        assertThat(type.get("version")).isEqualTo(2);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> versions = (List<Map<String, Object>>) type.get("versions");
+        assertThat(versions).extracting(v -> v.get("version"), v -> v.get("current"))
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1, false), org.assertj.core.groups.Tuple.tuple(2, true));
+        assertThat(versions.get(0).toString()).contains("durationMs");
+
+        Files.writeString(file, original);
+        await().atMost(Duration.ofSeconds(10)).until(() -> errors(env).toString().contains("lower than the published version 2"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> previewSyncCompleted(HubClient env) {
+        var response = env.post("/v1/sources/configly/preview", "{\"kind\":\"sync_run\",\"connection\":\"c\",\"run\":{\"id\":\"p\","
+                + "\"status\":\"completed\",\"snapshot\":1,\"total\":1,\"ok\":1,\"failed\":0,"
+                + "\"startedAt\":\"2026-04-15T14:30:00.000Z\",\"finishedAt\":\"2026-04-15T14:30:01.000Z\"}}");
+        var events = (List<Map<String, Map<String, Object>>>) response.json().get("events");
+        return events.get(0).get("data");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> catalogType(HubClient env, String name) {
+        var sources = (List<Map<String, Object>>) env.get("/v1/event-types").json().get("sources");
+        return sources.stream().flatMap(s -> ((List<Map<String, Object>>) s.get("event_types")).stream())
+                .filter(t -> name.equals(t.get("type"))).findFirst().orElseThrow();
+    }
+
     private static String previewError(HubClient env, String run) {
         var response = env.post("/v1/sources/configly/preview", SYNC_FAILED.formatted(run));
         @SuppressWarnings("unchecked")

@@ -17,6 +17,10 @@ import org.junit.jupiter.api.TestFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
 
 import dev.webhookhub.support.HubClient;
 import dev.webhookhub.support.HubTest;
@@ -49,8 +53,23 @@ class SourcesEndToEndTest extends HubTest {
         assertThat(bySource.get("feedback")).extracting(t -> t.get("type")).containsExactlyInAnyOrder("FEEDBACK_CREATED",
                 "FEEDBACK_UPDATED", "DISCOVERY_CREATED", "DISCOVERY_UPDATED", "COMPONENT_CREATED", "COMPONENT_UPDATED",
                 "MESSAGE_CREATED", "MESSAGE_UPDATED");
-        bySource.values().stream().flatMap(List::stream).filter(t -> !Boolean.TRUE.equals(t.get("reserved")))
-                .forEach(t -> assertThat(t.get("schema")).as("schema of %s", t.get("type")).isInstanceOf(Map.class));
+        var factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+        var config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+        bySource.values().stream().flatMap(List::stream).filter(t -> !Boolean.TRUE.equals(t.get("reserved"))).forEach(t -> {
+            assertThat(t.get("schema")).as("schema of %s", t.get("type")).isInstanceOf(Map.class);
+            assertThat((String) t.get("description")).as("description of %s", t.get("type")).isNotBlank();
+            assertThat(t.get("version")).as("version of %s", t.get("type")).isEqualTo(1);
+            assertThat(t.get("example")).as("example of %s", t.get("type")).isInstanceOf(Map.class);
+            // the example is a whole body, and the published envelope schema holds it, natively and as a CloudEvent
+            JsonNode example = JSON.valueToTree(t.get("example"));
+            assertThat(factory.getSchema(JSON.valueToTree(t.get("envelope_schema")), config).validate(example))
+                    .as("envelope_schema of %s on its example", t.get("type")).isEmpty();
+            JsonNode cloudEvent = JSON.valueToTree(Map.of("specversion", "1.0", "id", "e1", "type", t.get("type"),
+                    "source", "/webhook-hub/" + sourceOf(bySource, t), "time", "2026-01-01T00:00:00.000Z",
+                    "datacontenttype", "application/json", "data", t.get("example")));
+            assertThat(factory.getSchema(JSON.valueToTree(t.get("cloudevents_schema")), config).validate(cloudEvent))
+                    .as("cloudevents_schema of %s on its example", t.get("type")).isEmpty();
+        });
     }
 
     @TestFactory
@@ -99,8 +118,41 @@ class SourcesEndToEndTest extends HubTest {
                 assertThat(expected).as("a delivery with an unexpected webhook-id: %s", delivery.body()).isNotNull();
                 assertThat(GoldenSamplesTest.firstDifference("$", expected, JSON.readTree(delivery.body())))
                         .as("envelope received for %s", delivery.header("webhook-id")).isNull();
+                // the published contract holds what was delivered: exactly one message of the source's AsyncAPI channel
+                JsonNode body = JSON.readTree(delivery.body());
+                List<String> matching = asyncApiMessages(env, source).entrySet().stream()
+                        .filter(m -> m.getValue().validate(body).isEmpty()).map(Map.Entry::getKey).toList();
+                assertThat(matching).as("AsyncAPI messages of %s that %s satisfies", source, delivery.body()).hasSize(1);
             }
         }
+    }
+
+    private static String sourceOf(Map<String, List<Map<String, Object>>> bySource, Map<String, Object> type) {
+        return bySource.entrySet().stream().filter(e -> e.getValue().contains(type)).findFirst().orElseThrow().getKey();
+    }
+
+    private static Map<String, Map<String, JsonSchema>> asyncApi;
+
+    /** The native message schemas of a source's channel in GET /v1/asyncapi, by message name. */
+    @SuppressWarnings("unchecked")
+    private static synchronized Map<String, JsonSchema> asyncApiMessages(HubClient client, String source) {
+        if (asyncApi == null) {
+            JsonNode document = JSON.valueToTree(client.get("/v1/asyncapi").json());
+            var factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+            var config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+            asyncApi = new HashMap<>();
+            document.path("channels").fields().forEachRemaining(channel -> {
+                Map<String, JsonSchema> messages = new HashMap<>();
+                channel.getValue().path("messages").fields().forEachRemaining(ref -> {
+                    JsonNode message = document.at(ref.getValue().path("$ref").asText().substring(1));
+                    if (message.path("contentType").asText().equals("application/json")) {
+                        messages.put(message.path("name").asText(), factory.getSchema(message.path("payload"), config));
+                    }
+                });
+                asyncApi.put(channel.getKey(), messages);
+            });
+        }
+        return asyncApi.get(source);
     }
 
     @SuppressWarnings("unchecked")
