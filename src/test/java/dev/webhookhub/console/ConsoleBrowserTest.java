@@ -156,6 +156,15 @@ class ConsoleBrowserTest extends HubTest {
             waiting().until(ExpectedConditions.textToBePresentInElementLocated(
                     By.id("playground-result"), "not a valid configly event"));
 
+            // the AsyncAPI document, fetched with the console's key and handed over as a file
+            ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("""
+                    const create = URL.createObjectURL;
+                    URL.createObjectURL = (blob) => { blob.text().then((t) => { window.asyncApiText = t; }); return create(blob); };""");
+            click(By.id("download-asyncapi"));
+            String asyncApi = waiting().until(d -> (String) ((org.openqa.selenium.JavascriptExecutor) d)
+                    .executeScript("return window.asyncApiText || null;"));
+            assertThat(asyncApi).startsWith("asyncapi:").contains("connection.sync_failed");
+
             // health
             browser.get("http://127.0.0.1:" + port + "/#/health");
             waiting().until(d -> Integer.parseInt(d.findElement(By.id("stat-delivered")).getText()) >= 3);

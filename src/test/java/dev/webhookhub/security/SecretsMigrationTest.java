@@ -27,12 +27,13 @@ class SecretsMigrationTest extends HubTest {
     private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     private static final String PREVIOUS = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
     private static final String WEBHOOK = UUID.randomUUID().toString();
-    private static int receiverPort;
+    /** Started before the store is made, so that its address is in the old webhook and no one else can take it. */
+    private static TestReceiver receiver;
 
     /** The store as version 8 left it, with one environment, its key, and a webhook whose secrets are in clear. */
     @DynamicPropertySource
     static void oldStore(DynamicPropertyRegistry registry) throws Exception {
-        receiverPort = new java.net.ServerSocket(0).getLocalPort();
+        receiver = TestReceiver.start();
         var dataSource = new DriverManagerDataSource(URL, "sa", "");
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration", "classpath:db/vendor/h2")
                 .target("8").load().migrate();
@@ -45,7 +46,7 @@ class SecretsMigrationTest extends HubTest {
                 INSERT INTO subscriptions (id, environment_id, target_url, is_active, format, secret, previous_secret,
                   previous_secret_expires_at, created_at, updated_at)
                 VALUES (?, ?, ?, TRUE, 'native', ?, ?, DATEADD('HOUR', 12, CURRENT_TIMESTAMP), CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)""",
-                WEBHOOK, environment, "http://127.0.0.1:" + receiverPort + "/upgraded", SECRET, PREVIOUS);
+                WEBHOOK, environment, receiver.url("/upgraded"), SECRET, PREVIOUS);
         registry.add("hub.data-dir", DATA::toString);
         registry.add("spring.datasource.url", () -> URL);
     }
@@ -58,9 +59,9 @@ class SecretsMigrationTest extends HubTest {
                 .single()).startsWith("enc:v1:");
         assertThat(hub().get("/v1/webhooks/" + WEBHOOK + "/secret").json().get("secret")).isEqualTo(SECRET);
 
-        try (var receiver = TestReceiver.startOn(receiverPort)) {
+        try (TestReceiver started = receiver) {
             ingest(hub(), "configly", "{\"kind\":\"sync_run\",\"connection\":\"c1\",\"run\":{\"id\":\"r\",\"status\":\"failed\",\"error\":\"e\"}}");
-            var delivery = awaitReceived(receiver, 1).getFirst();
+            var delivery = awaitReceived(started, 1).getFirst();
             delivery.verify(SECRET);
             delivery.verify(PREVIOUS);
             assertThat(delivery.header("webhook-signature").split(" ")).hasSize(2);
