@@ -296,7 +296,7 @@ async function events() {
 
 /** The AsyncAPI document, fetched with this console's key and handed to the browser as a file. */
 async function downloadAsyncApi() {
-  const text = await (await fetch("/v1/asyncapi?format=yaml", { headers: { Authorization: "Bearer " + sessionStorage.getItem(KEY) } })).text();
+  const text = await (await fetch("/v1/asyncapi", { headers: { Authorization: "Bearer " + sessionStorage.getItem(KEY), Accept: "application/yaml" } })).text();
   const link = h("a", { href: URL.createObjectURL(new Blob([text], { type: "application/yaml" })), download: "webhook-hub-asyncapi.yaml" });
   link.click();
   URL.revokeObjectURL(link.href);

@@ -58,7 +58,10 @@ class OpenApiConfiguration {
                 .info(new Info().title("webhook-hub API").version("v1").description("""
                         Push raw events of a source (`/v1/ingest/{source}`), subscribe webhooks to the envelopes they \
                         map to, and follow every delivery. Every call takes `Authorization: Bearer <api key>` of one \
-                        environment; environment management takes the admin token. Errors are application/problem+json.                         What the hub sends to webhooks is described by the AsyncAPI 3.0 document at                         [`GET /v1/asyncapi`](/v1/asyncapi) (`?format=yaml` for YAML; same API key), and type by type,                         with whole-body schemas and examples, by `GET /v1/event-types`."""))
+                        environment; environment management takes the admin token. Errors are application/problem+json. \
+                        What the hub sends to webhooks is described by the AsyncAPI 3.0 document at \
+                        [`GET /v1/asyncapi`](/v1/asyncapi) (YAML with `Accept: application/yaml`; same API key), and type \
+                        by type, with whole-body schemas and examples, by `GET /v1/event-types`."""))
                 .components(new Components()
                         .addSecuritySchemes(API_KEY, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
                                 .description("an environment's API key"))

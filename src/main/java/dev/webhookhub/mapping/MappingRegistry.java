@@ -27,7 +27,7 @@ import dev.webhookhub.mapping.SourceMapping.EventType;
  * load is reported (log and {@link #problems()}) and, if an earlier version of it loaded, that version keeps
  * serving. So does one whose edit would break what subscribers were promised: a payload schema changed
  * incompatibly ({@link SchemaCompatibility}) without raising its type's {@code version}. Every version of a type's
- * schema served since the hub started stays in the catalog ({@link #schemaVersions}).
+ * schema ever served stays in the catalog ({@link #schemaVersions}), kept in the store ({@link PublishedSchemas}).
  */
 @Component
 public class MappingRegistry {
@@ -42,6 +42,7 @@ public class MappingRegistry {
 
     private final Path dir;
     private final MappingLoader loader;
+    private final PublishedSchemas store;
     private String fingerprint = "";
     /** Counts reloads, so that what is derived from the mappings knows when to derive it again. */
     private volatile long generation;
@@ -53,9 +54,11 @@ public class MappingRegistry {
     public record SchemaVersion(int version, JsonNode schema, boolean current) {
     }
 
-    public MappingRegistry(HubProperties properties, MappingLoader loader) {
+    public MappingRegistry(HubProperties properties, MappingLoader loader, PublishedSchemas store) {
         this.dir = properties.mappings().dir();
         this.loader = loader;
+        this.store = store;
+        this.published.putAll(store.load());
         reload();
     }
 
@@ -85,7 +88,7 @@ public class MappingRegistry {
         return snapshot.problems();
     }
 
-    /** Every version of the type's payload schema served since the hub started, oldest first; the last is current. */
+    /** Every version of the type's payload schema ever served, oldest first; the current one is marked. */
     public List<SchemaVersion> schemaVersions(String type) {
         EventType now = snapshot.types().get(type);
         TreeMap<Integer, JsonNode> versions = now == null ? null : published.get(key(now));
@@ -156,8 +159,13 @@ public class MappingRegistry {
             }
         }
         types.values().removeIf(t -> !sources.containsKey(t.source()));
-        types.values().stream().filter(t -> t.schema() != null)
-                .forEach(t -> published.computeIfAbsent(key(t), k -> new TreeMap<>()).put(t.version(), t.schema()));
+        types.values().stream().filter(t -> t.schema() != null).forEach(t -> {
+            TreeMap<Integer, JsonNode> versions = published.computeIfAbsent(key(t), k -> new TreeMap<>());
+            if (!t.schema().equals(versions.get(t.version()))) {
+                versions.put(t.version(), t.schema());
+                store.publish(t.source(), t.type(), t.version(), t.schema());
+            }
+        });
         snapshot = new Snapshot(Map.copyOf(sources), Map.copyOf(types), Map.copyOf(problems));
         generation++;
         log.info("serving {} source(s) from {}: {}", sources.size(), dir.toAbsolutePath().normalize(), sources.keySet());

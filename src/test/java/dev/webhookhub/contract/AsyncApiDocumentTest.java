@@ -47,11 +47,12 @@ class AsyncApiDocumentTest extends HubTest {
                 .containsEntry("contentType", "application/cloudevents+json");
 
         assertThat(validate("asyncapi.json", json.body())).contains("valid AsyncAPI 3.0.0");
-        var yaml = hub.get("/v1/asyncapi?format=yaml");
+        var yaml = hub.get("/v1/asyncapi", Map.of("Accept", "application/yaml"));
         assertThat(yaml.contentType()).startsWith("application/yaml");
         assertThat(yaml.body()).startsWith("asyncapi:");
         assertThat(validate("asyncapi.yaml", yaml.body())).contains("valid AsyncAPI 3.0.0");
 
+        assertThat(hub.get("/v1/asyncapi?format=yaml").body()).isEqualTo(yaml.body());
         assertThat(hub.get("/v1/asyncapi?format=xml").status()).isEqualTo(400);
     }
 

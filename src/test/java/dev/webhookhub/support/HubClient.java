@@ -48,6 +48,12 @@ public final class HubClient {
         return send(request(path).GET());
     }
 
+    public Response get(String path, Map<String, String> headers) {
+        var builder = request(path).GET();
+        headers.forEach(builder::header);
+        return send(builder);
+    }
+
     public Response delete(String path) {
         return send(request(path).DELETE());
     }
