@@ -47,7 +47,7 @@ public class MappingRegistry {
     /** Counts reloads, so that what is derived from the mappings knows when to derive it again. */
     private volatile long generation;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of());
-    /** Every payload schema served, by source and type ({@link #key}) and version (only ever grows). */
+    /** Every payload schema served, by source and type ({@link #key}) and version; each map replaced, never changed. */
     private final Map<String, TreeMap<Integer, JsonNode>> published = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** One published version of a type's payload schema. */
@@ -160,9 +160,12 @@ public class MappingRegistry {
         }
         types.values().removeIf(t -> !sources.containsKey(t.source()));
         types.values().stream().filter(t -> t.schema() != null).forEach(t -> {
-            TreeMap<Integer, JsonNode> versions = published.computeIfAbsent(key(t), k -> new TreeMap<>());
+            TreeMap<Integer, JsonNode> versions = published.getOrDefault(key(t), new TreeMap<>());
             if (!t.schema().equals(versions.get(t.version()))) {
-                versions.put(t.version(), t.schema());
+                // a new map, never a changed one: the catalog reads these while a reload runs
+                TreeMap<Integer, JsonNode> grown = new TreeMap<>(versions);
+                grown.put(t.version(), t.schema());
+                published.put(key(t), grown);
                 store.publish(t.source(), t.type(), t.version(), t.schema());
             }
         });
