@@ -40,8 +40,10 @@ public final class Benchmarks {
     private static final String KEY = "bench_key";
     private static final int SENDERS = Integer.getInteger("bench.senders", 64);
     private static final Pattern EVENT_ID = Pattern.compile("\"(evt_[a-z0-9]+)\"");
+    // the slow-endpoint scenario puts 1,001 webhooks in one environment, one more than the default cap
     private static final List<String> SETTINGS = List.of("hub.bootstrap-api-key=" + KEY, "hub.admin-token=bench_admin",
-            "hub.delivery.allow-private-targets=true", "hub.mappings.reload-interval=1h");
+            "hub.delivery.allow-private-targets=true", "hub.mappings.reload-interval=1h",
+            "hub.subscriptions.max-per-environment=2000");
 
     private final boolean quick;
     private final boolean profile;
