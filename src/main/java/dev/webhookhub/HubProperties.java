@@ -30,7 +30,7 @@ public record HubProperties(
      * Limits of the management API: the largest request body outside ingest, and how many failed authentications one
      * client address may make per window before its requests are refused with 429.
      */
-    public record Api(DataSize maxBodyBytes, int maxAuthFailures, Duration authFailureWindow) {
+    public record Api(DataSize maxBodyBytes, DataSize maxHeaderBytes, int maxAuthFailures, Duration authFailureWindow) {
     }
 
     public record Subscriptions(int maxPerEnvironment) {

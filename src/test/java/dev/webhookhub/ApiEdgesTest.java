@@ -78,6 +78,19 @@ class ApiEdgesTest extends HubTest {
         assertThat((String) ingest.json().get("detail")).contains("hub.ingest.max-bytes");
     }
 
+    @Test
+    void oversizedHeadersGetA431AnswerNotAReset() throws Exception {
+        String raw = "{\"kind\":\"sync_run\",\"connection\":\"c\",\"run\":{\"id\":\"h\",\"status\":\"failed\",\"error\":\"e\"}}";
+        for (int size : new int[] {20_000, 70_000}) {
+            var response = hub().post("/v1/ingest/configly", raw, java.util.Map.of("X-Junk", "j".repeat(size)));
+            assertThat(response.status()).as("%d bytes of header", size).isEqualTo(431);
+            assertThat(response.contentType()).isEqualTo("application/problem+json");
+            assertThat((String) response.json().get("detail")).contains("hub.api.max-header-bytes");
+        }
+        assertThat(hub().post("/v1/ingest/configly", raw, java.util.Map.of("X-Small", "j".repeat(4_000))).status())
+                .as("headers within the limit").isEqualTo(202);
+    }
+
     private static String header(HubClient.Response response, String name) {
         return response.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                 .map(e -> e.getValue().getFirst()).findFirst().orElse(null);
