@@ -303,7 +303,7 @@ async function downloadAsyncApi() {
 }
 
 async function sources() {
-  const loaded = await api("GET", "/v1/sources");
+  const [loaded, routes] = await Promise.all([api("GET", "/v1/sources"), api("GET", "/v1/routes")]);
   const source = h("select", { id: "playground-source" }, loaded.sources.map((s) => h("option", { value: s.source }, s.source)));
   const raw = h("textarea", { id: "playground-raw", spellcheck: "false", placeholder: '{"kind": "sync_run", ...}' });
   const result = h("div", { id: "playground-result" });
@@ -313,6 +313,14 @@ async function sources() {
     loaded.errors.length === 0 ? h("p", { class: "muted", id: "load-errors" }, "Every mapping file loaded.") :
       h("div", { class: "card", id: "load-errors" }, h("h2", {}, "Mapping files that did not load"),
         loaded.errors.map((e) => h("div", {}, h("strong", {}, e.file), h("ul", {}, e.errors.map((m) => h("li", {}, m)))))),
+    h("h2", {}, "Routes"),
+    h("p", { class: "muted" }, "Camel routes of the routes directory, reloaded when a file changes (docs/ADD-A-ROUTE.md)."),
+    h("table", { id: "routes" }, h("tr", {}, h("th", {}, "Route"), h("th", {}, "Status"), h("th", {}, "Reads from"), h("th", {}, "File")),
+      routes.routes.map((r) => h("tr", {}, h("td", {}, r.id), h("td", { class: "status " + (r.status === "Started" ? "delivered" : "pending") }, r.status),
+        h("td", { class: "muted" }, r.from), h("td", { class: "muted" }, r.file || "")))),
+    routes.errors.length === 0 ? h("p", { class: "muted", id: "route-errors" }, "Every route file loaded.") :
+      h("div", { class: "card", id: "route-errors" }, h("h2", {}, "Route files that did not load"),
+        routes.errors.map((e) => h("div", {}, h("strong", {}, e.file + (e.line ? ":" + e.line : "")), h("p", {}, e.message)))),
     h("p", {}, h("button", { id: "download-asyncapi", onclick: downloadAsyncApi }, "Download the AsyncAPI document"),
       " ", h("span", { class: "muted" }, "everything the hub sends, by source and event type (GET /v1/asyncapi)")),
     h("h2", {}, "Mapping playground"),

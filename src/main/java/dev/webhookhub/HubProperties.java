@@ -18,9 +18,11 @@ public record HubProperties(
         String secretKey,
         Ingest ingest,
         Mappings mappings,
+        Routes routes,
         Delivery delivery,
         Inbound inbound,
         Kafka kafka,
+        Amqp amqp,
         String queue,
         Jsonata jsonata,
         Subscriptions subscriptions,
@@ -45,6 +47,10 @@ public record HubProperties(
 
     /** Kafka connection and, in Kafka mode, the topic normalized events go through. */
     public record Kafka(String bootstrapServers, String eventsTopic, Duration visibilityTimeout) {
+    }
+
+    /** The AMQP 1.0 broker of the {@code amqp:} component (routes of teams, AMQP destinations). */
+    public record Amqp(String url, String username, String password) {
     }
 
     public boolean kafkaQueue() {
@@ -72,6 +78,10 @@ public record HubProperties(
     }
 
     public record Mappings(Path dir, Duration reloadInterval) {
+    }
+
+    /** Where the Camel routes are read from ({@code HUB_ROUTES_DIR}), and how often they are checked for changes. */
+    public record Routes(Path dir, Duration reloadInterval) {
     }
 
     public record Delivery(

@@ -177,7 +177,13 @@ public class SubscriptionRepository {
                 Timestamps.column(e.lastAt()), e.subscriptionId()}).toList());
     }
 
+    /**
+     * Its deliveries first, then the webhook: the order in which delivery outcomes lock them (a delivery, then its
+     * webhook's failing_since), so that a delete beside a flush of outcomes waits for it instead of deadlocking.
+     */
     public boolean delete(String environmentId, String id) {
+        jdbc.sql("DELETE FROM deliveries WHERE subscription_id = ? AND EXISTS (SELECT 1 FROM subscriptions s"
+                + " WHERE s.id = ? AND s.environment_id = ?)").params(id, id, environmentId).update();
         boolean deleted = jdbc.sql("DELETE FROM subscriptions WHERE id = ? AND environment_id = ?").params(id, environmentId)
                 .update() == 1;
         changed(environmentId);

@@ -81,7 +81,8 @@ class OpenApiContractTest extends HubTest {
                     {"/webhook/{id}/deliveries", "/webhook/" + webhook + "/deliveries"},
                     {"/v1/deliveries", "/v1/deliveries"}, {"/v1/deliveries/{id}", "/v1/deliveries/" + delivery},
                     {"/v1/events", "/v1/events"}, {"/v1/events/{id}", "/v1/events/" + event},
-                    {"/v1/event-types", "/v1/event-types"}, {"/v1/asyncapi", "/v1/asyncapi"}, {"/v1/sources", "/v1/sources"}, {"/v1/stats", "/v1/stats"}}) {
+                    {"/v1/event-types", "/v1/event-types"}, {"/v1/asyncapi", "/v1/asyncapi"}, {"/v1/sources", "/v1/sources"}, {"/v1/routes", "/v1/routes"},
+                    {"/v1/stats", "/v1/stats"}}) {
                 call(paths, exercised, env, "GET", get[0], get[1], null);
             }
             for (String prefix : List.of("/v1/webhooks", "/webhook")) {

@@ -542,7 +542,10 @@ public final class Benchmarks {
                 // another build is its classes with its own routes and mappings: the checkout they were built in
                 Path checkout = setup.classes().toAbsolutePath().getParent().getParent();
                 if (Files.isDirectory(checkout.resolve("routes"))) {
-                    settings.add("camel.main.routes-include-pattern=file:" + checkout.resolve("routes") + "/*.yaml");
+                    // builds before the hub loaded its routes itself (RoutesDirectory) had Camel main load them
+                    settings.add(Files.exists(setup.classes().resolve("dev/webhookhub/routes/RoutesDirectory.class"))
+                            ? "hub.routes.dir=" + checkout.resolve("routes")
+                            : "camel.main.routes-include-pattern=file:" + checkout.resolve("routes") + "/*.yaml");
                     settings.add("hub.mappings.dir=" + checkout.resolve("mappings"));
                 }
                 Path ours = Path.of("target/classes").toAbsolutePath();

@@ -149,6 +149,9 @@ class ConsoleBrowserTest extends HubTest {
             waiting().until(ExpectedConditions.textToBePresentInElementLocated(
                     By.id("playground-result"), "connection.sync_failed"));
             assertThat(browser.findElement(By.id("sources")).getText()).contains("configly", "feedback", "integration-sync", "synq", "unified-api");
+            assertThat(browser.findElement(By.id("routes")).getText()).contains("hub-ingest", "Started", "direct://hub-ingest",
+                    "hub-ingest.yaml", "kafka-inbound", "Stopped");
+            assertThat(browser.findElement(By.id("route-errors")).getText()).isEqualTo("Every route file loaded.");
             screenshot("6-playground");
             browser.findElement(By.id("playground-raw")).clear();
             browser.findElement(By.id("playground-raw")).sendKeys("{\"kind\":\"nope\",\"connection\":\"c\"}");

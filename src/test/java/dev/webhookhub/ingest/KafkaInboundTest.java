@@ -68,11 +68,11 @@ class KafkaInboundTest extends HubTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> committed("raw.configly") == 4);
 
             // stopped mid-stream: what arrives meanwhile is read when it starts again
-            camel.getRouteController().stopRoute("kafka-configly");
+            camel.getRouteController().stopRoute("kafka-inbound");
             producer.send(new ProducerRecord<>("raw.configly", "c", apply("op-k3"))).get();
             Thread.sleep(500);
             assertThat(receiver.received()).hasSize(2);
-            camel.getRouteController().startRoute("kafka-configly");
+            camel.getRouteController().startRoute("kafka-inbound");
             await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 3);
             assertThat(receiver.received().get(2).body()).contains("op-k3");
         }
