@@ -44,7 +44,7 @@ public class RequestBodyLimit extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        boolean ingest = request.getRequestURI().startsWith("/v1/ingest/");
+        boolean ingest = request.getRequestURI().startsWith("/v1/ingest/") || request.getRequestURI().startsWith("/v1/inbound/");
         long limit = ingest ? ingestLimit : apiLimit;
         String refusal = "the request body is larger than " + (ingest ? "hub.ingest.max-bytes" : "hub.api.max-body-bytes")
                 + " (" + limit + " bytes)";

@@ -3,15 +3,18 @@ package dev.webhookhub.mapping;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.stereotype.Component;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -43,7 +46,11 @@ public class MappingLoader {
 
     private static final Pattern SOURCE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Set<String> TOP_LEVEL_KEYS = Set.of("source", "description", "idFormat", "rawSchema", "envelope",
-            "state", "let", "events", "reserved", "dedupKey", "envelopeSchema");
+            "state", "let", "events", "reserved", "dedupKey", "envelopeSchema", "inbound");
+    private static final Set<String> INBOUND_KEYS = Set.of("path", "verify", "secret", "header", "prefix", "encoding",
+            "tolerance", "idHeader");
+    private static final Pattern INBOUND_PATH = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    private static final Pattern SECRET_NAME = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.-]*)}");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     private final JsonSchemaFactory schemas = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
@@ -144,6 +151,7 @@ public class MappingLoader {
             JsonNode envelopeSchema = envelopeSchema();
             List<EventRule> events = events();
             List<EventType> reserved = reserved(source, envelopeSchema);
+            InboundWebhook inbound = inbound();
             if (envelopeSchema != null) {
                 for (EventRule rule : events) {
                     schema("/envelopeSchema", EnvelopeSchemas.compose(envelopeSchema, rule.type(),
@@ -154,7 +162,80 @@ public class MappingLoader {
                 throw new MappingFileException(file, problems);
             }
             return new SourceMapping(source, root.path("description").asText(""), file, idFormat, rawSchema, envelope,
-                    state, let, events, reserved, dedupKey, envelopeSchema);
+                    state, let, events, reserved, dedupKey, envelopeSchema, inbound);
+        }
+
+        private InboundWebhook inbound() {
+            JsonNode node = root.path("inbound");
+            if (node.isMissingNode() || node.isNull()) {
+                return null;
+            }
+            if (!node.isObject()) {
+                problem("/inbound", "inbound must be a map: path, verify, secret (and header, prefix, encoding, tolerance, idHeader)");
+                return null;
+            }
+            node.fieldNames().forEachRemaining(key -> {
+                if (!INBOUND_KEYS.contains(key)) {
+                    problem("/inbound/" + key, "unknown key '" + key + "' (allowed: " + String.join(", ", INBOUND_KEYS.stream().sorted().toList()) + ")");
+                }
+            });
+            String path = text("/inbound/path", true);
+            if (path != null && !INBOUND_PATH.matcher(path).matches()) {
+                problem("/inbound/path", "inbound path '" + path + "' must be lower-case letters, digits and '-', at most 64");
+            }
+            String verify = text("/inbound/verify", true);
+            InboundWebhook.Scheme scheme = verify == null ? null : InboundWebhook.Scheme.of(verify);
+            if (verify != null && scheme == null) {
+                problem("/inbound/verify", "verify must be one of standard-webhooks, hmac-sha256, stripe, token");
+            }
+            String secret = text("/inbound/secret", true);
+            String secretName = null;
+            if (secret != null) {
+                Matcher name = SECRET_NAME.matcher(secret.strip());
+                if (name.matches()) {
+                    secretName = name.group(1);
+                } else {
+                    problem("/inbound/secret", "secret must name the environment variable or setting that holds it, e.g."
+                            + " ${GITHUB_WEBHOOK_SECRET}; a secret itself never goes in a mapping file");
+                }
+            }
+            String encodingText = text("/inbound/encoding", false);
+            InboundWebhook.Encoding encoding = null;
+            if (encodingText != null) {
+                encoding = switch (encodingText) {
+                    case "hex" -> InboundWebhook.Encoding.HEX;
+                    case "base64" -> InboundWebhook.Encoding.BASE64;
+                    default -> {
+                        problem("/inbound/encoding", "encoding must be hex or base64");
+                        yield null;
+                    }
+                };
+            }
+            Duration tolerance = Duration.ofMinutes(5);
+            String toleranceText = text("/inbound/tolerance", false);
+            if (toleranceText != null) {
+                try {
+                    tolerance = DurationStyle.detectAndParse(toleranceText);
+                } catch (IllegalArgumentException e) {
+                    problem("/inbound/tolerance", "tolerance must be a duration such as 5m or 300s");
+                }
+            }
+            if (scheme == null || secretName == null || path == null) {
+                return null;
+            }
+            String header = text("/inbound/header", false);
+            String prefix = text("/inbound/prefix", false);
+            return switch (scheme) {
+                case STANDARD_WEBHOOKS -> new InboundWebhook(path, scheme, secretName, "webhook-signature", "",
+                        InboundWebhook.Encoding.BASE64, tolerance, "webhook-id");
+                case HMAC_SHA256 -> new InboundWebhook(path, scheme, secretName,
+                        header == null ? "X-Hub-Signature-256" : header, prefix == null ? "sha256=" : prefix,
+                        encoding == null ? InboundWebhook.Encoding.HEX : encoding, tolerance, text("/inbound/idHeader", false));
+                case STRIPE -> new InboundWebhook(path, scheme, secretName, header == null ? "Stripe-Signature" : header,
+                        "", InboundWebhook.Encoding.HEX, tolerance, null);
+                case TOKEN -> new InboundWebhook(path, scheme, secretName, header == null ? "Authorization" : header,
+                        prefix == null ? "Bearer " : prefix, null, tolerance, text("/inbound/idHeader", false));
+            };
         }
 
         private IdFormat idFormat() {

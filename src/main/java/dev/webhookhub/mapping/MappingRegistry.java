@@ -158,6 +158,19 @@ public class MappingRegistry {
                 types.putIfAbsent(type.type(), type);
             }
         }
+        Map<String, SourceMapping> inboundPaths = new TreeMap<>();
+        for (SourceMapping mapping : new ArrayList<>(sources.values())) {
+            if (mapping.inbound() != null) {
+                SourceMapping clash = inboundPaths.putIfAbsent(mapping.inbound().path(), mapping);
+                if (clash != null) {
+                    String problem = mapping.file().getFileName() + ": inbound path '" + mapping.inbound().path()
+                            + "' is also declared by " + clash.file().getFileName();
+                    log.error("mapping refused: {}", problem);
+                    problems.computeIfAbsent(mapping.file(), f -> new ArrayList<>()).add(problem);
+                    sources.remove(mapping.source());
+                }
+            }
+        }
         types.values().removeIf(t -> !sources.containsKey(t.source()));
         types.values().stream().filter(t -> t.schema() != null).forEach(t -> {
             TreeMap<Integer, JsonNode> versions = published.getOrDefault(key(t), new TreeMap<>());

@@ -7,7 +7,10 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 
-/** One source's mapping file, compiled: how its raw events become documented envelopes. */
+/**
+ * One source's mapping file, compiled: how its raw events become documented envelopes, and, when {@code inbound} is
+ * not null, how its producers may push them over HTTP with their own signatures.
+ */
 public record SourceMapping(
         String source,
         String description,
@@ -20,7 +23,8 @@ public record SourceMapping(
         List<EventRule> events,
         List<EventType> reserved,
         Expression dedupKey,
-        JsonNode envelopeSchema) {
+        JsonNode envelopeSchema,
+        InboundWebhook inbound) {
 
     /** How event ids look: {@code evt_} + 16 chars of [a-z0-9], or a UUID. */
     public enum IdFormat {

@@ -28,7 +28,8 @@ public class SecurityConfig implements WebMvcConfigurer {
     public void addInterceptors(InterceptorRegistry registry) {
         registry.addInterceptor(adminToken).addPathPatterns("/v1/environments", "/v1/environments/**");
         registry.addInterceptor(apiKeys).addPathPatterns("/v1/**", "/webhook", "/webhook/**")
-                .excludePathPatterns("/v1/environments", "/v1/environments/**");
+                // inbound webhooks carry their producer's signature, checked against the source's own secret
+                .excludePathPatterns("/v1/environments", "/v1/environments/**", "/v1/inbound/**");
     }
 
     /** Lets controllers take a {@link Tenant} parameter. */

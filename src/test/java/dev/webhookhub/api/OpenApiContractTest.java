@@ -1,5 +1,17 @@
 package dev.webhookhub.api;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -18,13 +30,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.webhookhub.support.HubClient;
 import dev.webhookhub.support.HubTest;
+import dev.webhookhub.support.ProjectFiles;
 import dev.webhookhub.support.TestReceiver;
 
 /**
  * The OpenAPI document tells the truth: it lists exactly the operations the hub serves, every real successful call
  * answers with a status the document gives for it, and every seed example it shows maps as it says.
  */
+@TestPropertySource(properties = "PAYMENTS_WEBHOOK_SECRET=contract-secret")
 class OpenApiContractTest extends HubTest {
+
+    /** The shipped sources and the ADD-A-SOURCE example, whose producers may push to /v1/inbound/{environment}/payments. */
+    @DynamicPropertySource
+    static void mappings(DynamicPropertyRegistry registry) throws IOException {
+        Path dir = ProjectFiles.copyOf("mappings");
+        Files.copy(Path.of("docs/examples/mappings/payments.yaml"), dir.resolve("payments.yaml"));
+        registry.add("hub.mappings.dir", dir::toString);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -73,6 +95,13 @@ class OpenApiContractTest extends HubTest {
                     .json().get("event_ids")).get(0);
             call(paths, exercised, env, "POST", "/v1/ingest/{source}/batch", "/v1/ingest/configly/batch", "[" + raw.replace("doc-1", "doc-2") + "]");
             call(paths, exercised, env, "POST", "/v1/sources/{source}/preview", "/v1/sources/configly/preview", raw);
+            String charge = "{\"event\":\"charge_succeeded\",\"charge\":{\"id\":\"ch_doc\",\"amount\":1,\"currency\":\"eur\"}}";
+            String signature = "sha256=" + HexFormat.of().formatHex(hmacSha256("contract-secret", charge));
+            var pushed = new HubClient(port, null).post("/v1/inbound/default/payments", charge,
+                    Map.of("X-Payments-Signature-256", signature));
+            assertThat(pushed.status()).as(pushed.body()).isEqualTo(202);
+            assertThat(paths.path("/v1/inbound/{environment}/{path}").path("post").path("responses").has("202")).isTrue();
+            exercised.add("POST /v1/inbound/{environment}/{path}");
             awaitReceived(receiver, 2);
             String delivery = (String) ((List<Map<String, Object>>) env.get("/v1/deliveries").json().get("data")).get(0).get("id");
             for (String[] get : new String[][] {{"/v1/webhooks", "/v1/webhooks"}, {"/webhook", "/webhook"},
@@ -110,6 +139,12 @@ class OpenApiContractTest extends HubTest {
         Set<String> documented = new TreeSet<>();
         paths.properties().forEach(p -> p.getValue().properties().forEach(op -> documented.add(op.getKey().toUpperCase() + " " + p.getKey())));
         assertThat(new TreeSet<>(exercised)).as("every documented operation was called for real").isEqualTo(documented);
+    }
+
+    private static byte[] hmacSha256(String key, String data) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

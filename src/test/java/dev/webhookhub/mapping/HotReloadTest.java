@@ -6,11 +6,9 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -22,6 +20,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.webhookhub.support.HubClient;
 import dev.webhookhub.support.HubTest;
+import dev.webhookhub.support.ProjectFiles;
 import dev.webhookhub.support.TestReceiver;
 
 /**
@@ -33,7 +32,7 @@ import dev.webhookhub.support.TestReceiver;
 class HotReloadTest extends HubTest {
 
     /** Filled before the hub starts, which reads it once at start and then on every change. */
-    private static final Path mappings = copyOfShippedMappings();
+    private static final Path mappings = ProjectFiles.copyOf("mappings");
 
     @DynamicPropertySource
     static void mappingsDir(DynamicPropertyRegistry registry) {
@@ -86,7 +85,7 @@ class HotReloadTest extends HubTest {
     void theAddASourceExampleIsServedOnceItsFileIsDroppedIn() throws Exception {
         HubClient env = newEnvironment();
         assertThat(env.post("/v1/ingest/payments", "{}").status()).isEqualTo(404);
-        copyTree(Path.of("docs/examples/mappings"), mappings);
+        ProjectFiles.copyTree(Path.of("docs/examples/mappings"), mappings);
         await().atMost(Duration.ofSeconds(10)).until(() -> env.get("/v1/event-types").body().contains("payment.refunded"));
 
         try (var receiver = TestReceiver.start()) {
@@ -138,7 +137,7 @@ class HotReloadTest extends HubTest {
         HubClient env = newEnvironment();
         Path payments = mappings.resolve("payments.yaml");
         if (!Files.exists(payments)) {
-            copyTree(Path.of("docs/examples/mappings"), mappings);
+            ProjectFiles.copyTree(Path.of("docs/examples/mappings"), mappings);
             await().atMost(Duration.ofSeconds(10)).until(() -> env.get("/v1/event-types").body().contains("payment.failed"));
         }
         Files.delete(payments);
@@ -227,28 +226,5 @@ class HotReloadTest extends HubTest {
 
     private static List<?> errors(HubClient env) {
         return (List<?>) env.get("/v1/sources").json().get("errors");
-    }
-
-    private static Path copyOfShippedMappings() {
-        try {
-            Path dir = Files.createTempDirectory("hub-mappings");
-            copyTree(Path.of("mappings"), dir);
-            return dir;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.toList()) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
     }
 }

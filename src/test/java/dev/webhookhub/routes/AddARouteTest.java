@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.apache.camel.ProducerTemplate;
 import org.apache.qpid.jms.JmsConnectionFactory;
@@ -21,6 +20,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import dev.webhookhub.support.HubTest;
+import dev.webhookhub.support.ProjectFiles;
 import dev.webhookhub.support.TestBroker;
 import dev.webhookhub.support.TestReceiver;
 import jakarta.jms.Message;
@@ -44,14 +44,8 @@ class AddARouteTest extends HubTest {
 
     @DynamicPropertySource
     static void directories(DynamicPropertyRegistry registry) throws IOException {
-        Path base = Files.createDirectories(Path.of("target/test-routes"));
-        routes = Files.createTempDirectory(base, "routes");
-        drop = Files.createTempDirectory(base, "drop");
-        try (Stream<Path> shipped = Files.list(Path.of("routes"))) {
-            for (Path file : shipped.toList()) {
-                Files.copy(file, routes.resolve(file.getFileName()));
-            }
-        }
+        routes = ProjectFiles.copyOf("routes");
+        drop = Files.createTempDirectory(Files.createDirectories(Path.of("target/test-routes")), "drop");
         broker = TestBroker.start();
         registry.add("hub.routes.dir", routes::toString);
         registry.add("drop.dir", drop::toString);
