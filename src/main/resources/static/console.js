@@ -115,7 +115,7 @@ async function webhooks() {
       h("table", { id: "webhooks" },
         h("tr", {}, h("th", {}, "Endpoint"), h("th", {}, "Event types"), h("th", {}, "State"), h("th", {}, "Created")),
         page.data.map((w) => h("tr", { class: "clickable", "data-id": w.id, onclick: () => (location.hash = "#/webhooks/" + w.id) },
-          h("td", {}, w.target_url, w.description ? h("div", { class: "muted" }, w.description) : null),
+          h("td", {}, where(w), w.description ? h("div", { class: "muted" }, w.description) : null),
           h("td", {}, w.all_event_types || !w.event_types.length ? "all" : w.event_types.join(", ")),
           h("td", {}, status(w.is_active ? "active" : "disabled"), w.disabled_reason ? h("div", { class: "muted" }, w.disabled_reason) : null),
           h("td", {}, time(w.created_at))))));
@@ -155,6 +155,12 @@ async function newWebhook() {
   url.focus();
 }
 
+/** Where a webhook delivers: its URL, or the topic or queue of its broker destination. */
+function where(w) {
+  if (!w.destination) return w.target_url;
+  return w.destination.type + (w.destination.type === "kafka" ? " topic " + w.destination.topic : " queue " + w.destination.queue);
+}
+
 async function webhook(id) {
   const [w, deliveries] = await Promise.all([api("GET", "/v1/webhooks/" + id), api("GET", "/v1/webhooks/" + id + "/deliveries?limit=100")]);
   const url = h("input", { type: "url", id: "webhook-url", value: w.target_url });
@@ -162,7 +168,7 @@ async function webhook(id) {
   const since = h("input", { type: "datetime-local", id: "replay-since" });
   const reload = () => route();
   show(
-    h("div", { class: "row" }, h("h1", { style: "flex:1" }, w.target_url), status(w.is_active ? "active" : "disabled"),
+    h("div", { class: "row" }, h("h1", { style: "flex:1", id: "webhook-where" }, where(w)), status(w.is_active ? "active" : "disabled"),
       h("span", {}, "circuit ", h("span", { id: "circuit" }, status(deliveries.circuit)))),
     w.disabled_reason ? h("p", { class: "muted" }, "Disabled: " + w.disabled_reason) : null,
     w.filter_errors ? h("p", { class: "muted", id: "filter-errors" }, "Its filter could not decide on " + w.filter_errors
@@ -196,12 +202,14 @@ async function webhook(id) {
       onsubmit: async (e) => {
         e.preventDefault();
         if (await attempt(() => api("PATCH", "/v1/webhooks/" + id,
-          { url: url.value.trim(), events: pickedTypes(), description: description.value }))) {
+          w.destination ? { events: pickedTypes(), description: description.value }
+            : { url: url.value.trim(), events: pickedTypes(), description: description.value }))) {
           flash("Saved."); reload();
         }
       },
     },
-    h("label", { for: "webhook-url" }, "Endpoint URL"), url,
+    w.destination ? h("p", { class: "muted" }, "Delivers to the " + where(w) + " (change it with the API).")
+      : [h("label", { for: "webhook-url" }, "Endpoint URL"), url],
     h("label", { for: "webhook-description" }, "Description"), description,
     h("label", {}, "Event types (none picked: every type)"), await typePicker(w.all_event_types ? [] : w.event_types),
     h("p", {}, h("button", { class: "primary", id: "save-webhook" }, "Save"))),

@@ -23,6 +23,7 @@ public record HubProperties(
         Inbound inbound,
         Kafka kafka,
         Amqp amqp,
+        Destinations destinations,
         String queue,
         Jsonata jsonata,
         Subscriptions subscriptions,
@@ -51,6 +52,13 @@ public record HubProperties(
 
     /** The AMQP 1.0 broker of the {@code amqp:} component (routes of teams, AMQP destinations). */
     public record Amqp(String url, String username, String password) {
+    }
+
+    /** Broker destinations tenants may give a webhook instead of a URL: which types, and which names (a regex). */
+    public record Destinations(BrokerDestination kafka, BrokerDestination amqp) {
+    }
+
+    public record BrokerDestination(boolean enabled, String names) {
     }
 
     public boolean kafkaQueue() {

@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.webhookhub.HubProperties;
 
 /**
- * The {@code amqp:} component of every route, connected to the operator's AMQP 1.0 broker ({@code hub.amqp.*}). Nothing
+ * The {@code amqp:} component of every route and of AMQP destinations, connected to the operator's AMQP 1.0 broker ({@code hub.amqp.*}). Nothing
  * connects until a route uses it.
  */
 @Configuration(proxyBeanMethods = false)
@@ -22,6 +22,8 @@ public class AmqpConnection {
             factory.setUsername(amqp.username());
             factory.setPassword(amqp.password());
         }
+        // application properties may keep names JMS itself would not allow ("webhook-id"), as AMQP does
+        factory.setValidatePropertyNames(false);
         return new AMQPComponent(factory);
     }
 }

@@ -61,6 +61,13 @@ public class AttemptRecorder {
         recordAndDecide(exchange, new Answered(status, retryAfter, body.text(), body.note(), took(exchange)));
     }
 
+    /** A broker acknowledged the message. */
+    public void published(Exchange exchange) {
+        exchange.getProperty(WebhookSigner.DEADLINE, Deadline.class).finish();
+        DeliveryJob job = exchange.getProperty(WebhookSigner.JOB, DeliveryJob.class);
+        recordAndDecide(exchange, new AttemptResult.Published(job.targetUrl(), took(exchange)));
+    }
+
     /** No status line: connection refused or reset, deadline passed, not HTTP... */
     public void failed(Exchange exchange) {
         Deadline deadline = exchange.getProperty(WebhookSigner.DEADLINE, Deadline.class);
@@ -72,7 +79,11 @@ public class AttemptRecorder {
     private void recordAndDecide(Exchange exchange, AttemptResult result) {
         exchange.setProperty(RESULT, result);
         DeliveryJob job = exchange.getProperty(WebhookSigner.JOB, DeliveryJob.class);
-        String statusClass = result instanceof Answered a ? (a.status() / 100) + "xx" : "error";
+        String statusClass = switch (result) {
+            case Answered a -> (a.status() / 100) + "xx";
+            case AttemptResult.Published p -> "published";
+            case NoAnswer n -> "error";
+        };
         metrics.attempt(statusClass, result.took().toNanos());
         outcomes.attempt(job.deliveryId(), Instant.now(), result);
         if (policy.retryInProcess(result)) {

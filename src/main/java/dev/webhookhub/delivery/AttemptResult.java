@@ -31,6 +31,15 @@ public sealed interface AttemptResult {
         }
     }
 
+    /** A broker (Kafka, AMQP) acknowledged the message: delivered. */
+    record Published(String destination, Duration took) implements AttemptResult {
+
+        @Override
+        public String error() {
+            return null;
+        }
+    }
+
     /** No status came back: the connection was refused or reset, the deadline passed, the answer was not HTTP. */
     record NoAnswer(String error, Duration took) implements AttemptResult {
     }

@@ -47,7 +47,7 @@ public class DeliveryOutcomeWriter {
             String responseBody) {
     }
 
-    record Delivered(String deliveryId, int attempts, int statusCode, Instant at) {
+    record Delivered(String deliveryId, int attempts, Integer statusCode, Instant at) {
     }
 
     record Deferred(String deliveryId, Instant until) {
@@ -90,11 +90,13 @@ public class DeliveryOutcomeWriter {
             case AttemptResult.Answered a -> new Attempt(deliveryId, at, a.status(), a.took().toMillis(), a.error(), a.note(),
                     a.body());
             case AttemptResult.NoAnswer n -> new Attempt(deliveryId, at, null, n.took().toMillis(), n.error(), null, null);
+            case AttemptResult.Published p -> new Attempt(deliveryId, at, null, p.took().toMillis(), null,
+                    "published to " + p.destination(), null);
         });
     }
 
     /** A delivery went through: its mark, and its webhook is not failing (any more). */
-    public void delivered(String deliveryId, String subscriptionId, int attempts, int statusCode) {
+    public void delivered(String deliveryId, String subscriptionId, int attempts, Integer statusCode) {
         delivered.add(new Delivered(deliveryId, attempts, statusCode, Instant.now()));
         succeeded.add(subscriptionId);
     }

@@ -33,7 +33,8 @@ public class OutcomePolicy {
     public sealed interface Next {
     }
 
-    public record Delivered(int status) implements Next {
+    /** Delivered; {@code status} is the endpoint's HTTP status, null for a broker's acknowledgement. */
+    public record Delivered(Integer status) implements Next {
     }
 
     /** Failed; due again at {@code at}, on the durable schedule or later if the endpoint asked (Retry-After). */
@@ -70,6 +71,7 @@ public class OutcomePolicy {
     public boolean retryInProcess(AttemptResult result) {
         return switch (result) {
             case NoAnswer noAnswer -> true;
+            case AttemptResult.Published published -> false;
             case Answered answered -> !answered.successful() && answered.status() != GONE
                     && answered.status() != TOO_MANY_REQUESTS && answered.status() != UNAVAILABLE;
         };
@@ -80,6 +82,9 @@ public class OutcomePolicy {
      * @param ownSchedule  the webhook's own retry schedule, or null for {@code hub.delivery.retry-schedule}
      */
     public Next next(AttemptResult last, int attemptsMade, List<Duration> ownSchedule, Instant now) {
+        if (last instanceof AttemptResult.Published) {
+            return new Delivered(null);
+        }
         if (last instanceof Answered answered) {
             if (answered.successful()) {
                 return new Delivered(answered.status());

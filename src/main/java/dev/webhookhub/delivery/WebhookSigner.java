@@ -15,6 +15,8 @@ import org.apache.camel.Processor;
 import org.apache.camel.component.http.HttpMethods;
 import org.springframework.stereotype.Component;
 
+import dev.webhookhub.subscription.Destination;
+
 /**
  * Delivery route step: turns the exchange into one signed Standard Webhooks POST of the job's body and starts the
  * attempt's deadline. Runs again before every in-process redelivery, so each attempt carries a fresh timestamp,
@@ -29,6 +31,8 @@ public class WebhookSigner implements Processor {
     public static final String TIMEOUT_MS = "hubDeliveryTimeoutMs";
     public static final String ATTEMPT_STARTED = "hubAttemptStartedNanos";
     public static final String DEADLINE = "hubAttemptDeadline";
+    /** "http", "kafka" or "amqp": which branch of the attempt route sends it. */
+    public static final String DESTINATION_TYPE = "hubDestinationType";
     /** A read may wait this much past the deadline: the deadline, not a read timeout, is what ends a slow attempt. */
     private static final long READ_TIMEOUT_SLACK_MS = 1000;
 
@@ -61,6 +65,7 @@ public class WebhookSigner implements Processor {
         message.setHeader("webhook-signature", signatures(job, timestamp, body, Instant.now()));
         // camel-http would inflate a gzip answer; the hub keeps the bytes as sent and reads only the first few
         exchange.setProperty(Exchange.SKIP_GZIP_ENCODING, true);
+        exchange.setProperty(DESTINATION_TYPE, Destination.of(job.targetUrl()).type());
         exchange.setProperty(ATTEMPT_STARTED, System.nanoTime());
         exchange.setProperty(DEADLINE, deadlines.start(Duration.ofMillis(timeoutMs)));
     }

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * Create or change a subscription. Takes both documented dialects unmodified: Configly's
  * {@code {url, events}} and the seed 001 {@code {target_url, event_types, is_active}}. On PATCH, a field left
- * out stays as it is.
+ * out stays as it is. Instead of a URL, a webhook may name a {@code destination} on the operator's brokers.
  */
 public record SubscriptionRequest(
         @JsonProperty("target_url") @JsonAlias("url") String targetUrl,
@@ -20,5 +20,6 @@ public record SubscriptionRequest(
         @JsonProperty("rate_limit") Integer rateLimit,
         String description,
         @JsonProperty("timeout_seconds") Integer timeoutSeconds,
-        @JsonProperty("retry_schedule") List<String> retrySchedule) {
+        @JsonProperty("retry_schedule") List<String> retrySchedule,
+        DestinationRequest destination) {
 }

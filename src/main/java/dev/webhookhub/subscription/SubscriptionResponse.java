@@ -1,6 +1,7 @@
 package dev.webhookhub.subscription;
 
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -38,7 +39,8 @@ public record SubscriptionResponse(
         @JsonProperty("filter_errors") Long filterErrors,
         @JsonProperty("last_filter_error") String lastFilterError,
         @JsonProperty("last_filter_error_at") String lastFilterErrorAt,
-        @JsonProperty("all_event_types") Boolean allEventTypes) {
+        @JsonProperty("all_event_types") Boolean allEventTypes,
+        Map<String, String> destination) {
 
     /**
      * @param eventTypes what {@link SubscribedTypes} says the webhook receives
@@ -46,7 +48,8 @@ public record SubscriptionResponse(
      */
     static SubscriptionResponse of(Subscription s, List<String> eventTypes, String secret) {
         boolean all = s.eventTypes() == null || s.eventTypes().isEmpty();
-        return new SubscriptionResponse(s.id(), s.targetUrl(), s.active(), s.environmentId(), eventTypes,
+        Destination destination = Destination.of(s.targetUrl());
+        return new SubscriptionResponse(s.id(), destination instanceof Destination.Http ? s.targetUrl() : null, s.active(), s.environmentId(), eventTypes,
                 Timestamps.iso(s.createdAt()),
                 Timestamps.iso(s.updatedAt()), secret, s.sources(), s.filter(),
                 Subscription.FORMAT_NATIVE.equals(s.format()) ? null : s.format(), s.rateLimit(), s.description(),
@@ -55,6 +58,11 @@ public record SubscriptionResponse(
                 s.disabledReason(), Timestamps.iso(s.failingSince()),
                 s.filterErrors() == null ? null : s.filterErrors().count(),
                 s.filterErrors() == null ? null : s.filterErrors().lastError(),
-                s.filterErrors() == null ? null : Timestamps.iso(s.filterErrors().lastAt()), all ? Boolean.TRUE : null);
+                s.filterErrors() == null ? null : Timestamps.iso(s.filterErrors().lastAt()), all ? Boolean.TRUE : null,
+                switch (destination) {
+                    case Destination.Http http -> null;
+                    case Destination.KafkaTopic kafka -> Map.of("type", "kafka", "topic", kafka.topic());
+                    case Destination.AmqpQueue amqp -> Map.of("type", "amqp", "queue", amqp.queue());
+                });
     }
 }

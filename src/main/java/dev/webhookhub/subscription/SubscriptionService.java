@@ -30,12 +30,14 @@ public class SubscriptionService {
     private final SubscriptionRepository subscriptions;
     private final MappingRegistry mappings;
     private final TargetUrlGuard targetGuard;
+    private final BrokerDestinations brokers;
     private final SubscriptionFilters filters;
     private final SampleEnvelopes samples;
     private final int maxPerEnvironment;
 
     public SubscriptionService(SubscriptionRepository subscriptions, MappingRegistry mappings, TargetUrlGuard targetGuard,
-            SubscriptionFilters filters, SampleEnvelopes samples, HubProperties properties) {
+            SubscriptionFilters filters, SampleEnvelopes samples, BrokerDestinations brokers, HubProperties properties) {
+        this.brokers = brokers;
         this.subscriptions = subscriptions;
         this.mappings = mappings;
         this.targetGuard = targetGuard;
@@ -46,11 +48,12 @@ public class SubscriptionService {
 
     @Transactional
     public Subscription create(String environmentId, SubscriptionRequest request) {
-        if (request.targetUrl() == null || request.targetUrl().isBlank()) {
-            throw ApiException.badRequest("target_url (or url) is required");
+        String target = target(request);
+        if (target == null) {
+            throw ApiException.badRequest("target_url (or url), or a destination, is required");
         }
         var now = Timestamps.now();
-        var subscription = new Subscription(UUID.randomUUID().toString(), environmentId, request.targetUrl().strip(),
+        var subscription = new Subscription(UUID.randomUUID().toString(), environmentId, target,
                 request.isActive() == null || request.isActive(), emptyToNull(request.eventTypes()),
                 emptyToNull(request.sources()), request.filter(),
                 request.format() == null ? Subscription.FORMAT_NATIVE : request.format(), request.rateLimit(),
@@ -70,7 +73,7 @@ public class SubscriptionService {
         Subscription current = get(environmentId, id);
         boolean reactivated = Boolean.TRUE.equals(request.isActive()) && !current.active();
         var changed = new Subscription(current.id(), environmentId,
-                request.targetUrl() == null ? current.targetUrl() : request.targetUrl().strip(),
+                target(request) == null ? current.targetUrl() : target(request),
                 request.isActive() == null ? current.active() : request.isActive(),
                 request.eventTypes() == null ? current.eventTypes() : emptyToNull(request.eventTypes()),
                 request.sources() == null ? current.sources() : emptyToNull(request.sources()),
@@ -123,6 +126,21 @@ public class SubscriptionService {
         }
     }
 
+    /** Where the request sends deliveries, as stored: its URL or its broker destination; null when it names neither. */
+    private String target(SubscriptionRequest request) {
+        boolean url = request.targetUrl() != null && !request.targetUrl().isBlank();
+        if (url && request.destination() != null) {
+            throw ApiException.badRequest("a webhook has either a url or a destination, not both");
+        }
+        if (request.destination() != null) {
+            return brokers.of(request.destination()).target();
+        }
+        if (url && !(Destination.of(request.targetUrl().strip()) instanceof Destination.Http)) {
+            throw ApiException.badRequest("url must be an http or https URL; a topic or queue goes in destination");
+        }
+        return url ? request.targetUrl().strip() : null;
+    }
+
     private void validate(Subscription s) {
         // the store's column sizes, said up front rather than as a database error
         checkLength("target_url", s.targetUrl(), 2048);
@@ -130,9 +148,11 @@ public class SubscriptionService {
         checkLength("description", s.description(), 1000);
         checkDistinct("event_types", s.eventTypes());
         checkDistinct("sources", s.sources());
-        targetGuard.refusal(s.targetUrl()).ifPresent(reason -> {
-            throw ApiException.badRequest(reason);
-        });
+        Destination destination = Destination.of(s.targetUrl());
+        (destination instanceof Destination.Http ? targetGuard.refusal(s.targetUrl()) : brokers.refusal(destination))
+                .ifPresent(reason -> {
+                    throw ApiException.badRequest(reason);
+                });
         var known = mappings.eventTypes();
         if (s.eventTypes() != null) {
             List<String> unknown = s.eventTypes().stream().filter(t -> !known.containsKey(t)).toList();
