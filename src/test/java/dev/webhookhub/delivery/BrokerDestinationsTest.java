@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpHeaders;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.function.Function;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -28,6 +24,7 @@ import dev.webhookhub.support.HubClient;
 import dev.webhookhub.support.HubTest;
 import dev.webhookhub.support.TestBroker;
 import dev.webhookhub.support.TestKafka;
+import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.Session;
 
@@ -69,15 +66,14 @@ class BrokerDestinationsTest extends HubTest {
         String secret = (String) created.json().get("secret");
 
         String eventId = ingest(env, "configly", SYNC_FAILED.formatted("kafka-1")).getFirst();
-        ConsumerRecord<String, String> record = read("orders.events");
+        List<ConsumerRecord<String, String>> records = TestKafka.read(TestKafka.bootstrapServers(), "orders.events", 1, Duration.ZERO);
+        assertThat(records).as("a record on orders.events").isNotEmpty();
+        ConsumerRecord<String, String> record = records.getFirst();
         assertThat(record.key()).isEqualTo(eventId);
         assertThat(record.value()).contains(eventId, "connection.sync_failed");
-        assertThat(header(record, "webhook-id")).isEqualTo(eventId);
-        assertThat(header(record, "content-type")).isEqualTo("application/json");
-        new Webhook(secret).verify(record.value(), HttpHeaders.of(Map.of(
-                "webhook-id", List.of(header(record, "webhook-id")),
-                "webhook-timestamp", List.of(header(record, "webhook-timestamp")),
-                "webhook-signature", List.of(header(record, "webhook-signature"))), (a, b) -> true));
+        assertThat(TestKafka.header(record, "webhook-id")).isEqualTo(eventId);
+        assertThat(TestKafka.header(record, "content-type")).isEqualTo("application/json");
+        verify(secret, record.value(), name -> TestKafka.header(record, name));
 
         var delivery = awaitDelivery(env, (String) created.json().get("id"), "delivered");
         var attempts = attemptLog(env, (String) delivery.get("id"));
@@ -120,10 +116,13 @@ class BrokerDestinationsTest extends HubTest {
             assertThat(body).contains(eventId);
             assertThat(message.getStringProperty("webhook-id")).as("properties %s",
                     java.util.Collections.list(message.getPropertyNames())).isEqualTo(eventId);
-            new Webhook(secret).verify(body, HttpHeaders.of(Map.of(
-                    "webhook-id", List.of(message.getStringProperty("webhook-id")),
-                    "webhook-timestamp", List.of(message.getStringProperty("webhook-timestamp")),
-                    "webhook-signature", List.of(message.getStringProperty("webhook-signature"))), (a, b) -> true));
+            verify(secret, body, name -> {
+                try {
+                    return message.getStringProperty(name);
+                } catch (JMSException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
         }
     }
 
@@ -148,6 +147,15 @@ class BrokerDestinationsTest extends HubTest {
         assertThat(both.status()).isEqualTo(400);
     }
 
+    /** Checks the Standard Webhooks signature with the reference library, the headers read by {@code header}. */
+    private static void verify(String secret, String body, Function<String, String> header) throws Exception {
+        Map<String, List<String>> headers = new HashMap<>();
+        for (String name : List.of("webhook-id", "webhook-timestamp", "webhook-signature")) {
+            headers.put(name, List.of(header.apply(name)));
+        }
+        new Webhook(secret).verify(body, HttpHeaders.of(headers, (a, b) -> true));
+    }
+
     @SuppressWarnings("unchecked")
     private Map<String, Object> awaitDelivery(HubClient env, String webhook, String status) {
         List<Map<String, Object>>[] found = new List[1];
@@ -161,29 +169,5 @@ class BrokerDestinationsTest extends HubTest {
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> attemptLog(HubClient env, String delivery) {
         return (List<Map<String, Object>>) env.get("/v1/deliveries/" + delivery).json().get("attempt_log");
-    }
-
-    private static ConsumerRecord<String, String> read(String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + System.nanoTime());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<String, String>(p)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (records.isEmpty() && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        assertThat(records).as("a record on " + topic).isNotEmpty();
-        return records.getFirst();
-    }
-
-    private static String header(ConsumerRecord<String, String> record, String name) {
-        var header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

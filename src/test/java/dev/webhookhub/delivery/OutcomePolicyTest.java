@@ -59,6 +59,14 @@ class OutcomePolicyTest {
     }
 
     @Test
+    void aBrokersAcknowledgementIsADeliveryWithoutAStatus() {
+        var published = new AttemptResult.Published("kafka:orders.events", Duration.ofMillis(3));
+        assertThat(policy.retryInProcess(published)).isFalse();
+        assertThat(policy.next(published, 1, null, NOW)).isEqualTo(new OutcomePolicy.Delivered(null));
+        assertThat(policy.next(published, 99, null, NOW)).as("even past the schedule").isEqualTo(new OutcomePolicy.Delivered(null));
+    }
+
+    @Test
     void noAnswerIsABlipAndKeepsItsReason() {
         var timedOut = new NoAnswer("deadline of 5 s exceeded", Duration.ofSeconds(5));
         assertThat(policy.retryInProcess(timedOut)).isTrue();

@@ -3,22 +3,17 @@ package dev.webhookhub.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -58,12 +53,12 @@ class KafkaInboundTest extends HubTest {
             var received = awaitReceived(receiver, 2);
             assertThat(received).extracting(r -> r.body().contains("op-k1") || r.body().contains("op-k2")).containsOnly(true);
 
-            var deadLetters = read("raw.dead-letter", 2);
+            var deadLetters = TestKafka.read(TestKafka.bootstrapServers(), "raw.dead-letter", 2, Duration.ZERO);
             assertThat(deadLetters).extracting(ConsumerRecord::value).containsExactly("{\"kind\": broken",
                     "{\"kind\":\"unknown\",\"connection\":\"c\"}");
-            assertThat(header(deadLetters.get(0), "hub-error")).contains("not JSON");
-            assertThat(header(deadLetters.get(1), "hub-error")).contains("rawSchema");
-            assertThat(header(deadLetters.get(1), "hub-source")).isEqualTo("configly");
+            assertThat(TestKafka.header(deadLetters.get(0), "hub-error")).contains("not JSON");
+            assertThat(TestKafka.header(deadLetters.get(1), "hub-error")).contains("rawSchema");
+            assertThat(TestKafka.header(deadLetters.get(1), "hub-source")).isEqualTo("configly");
 
             await().atMost(Duration.ofSeconds(10)).until(() -> committed("raw.configly") == 4);
 
@@ -86,35 +81,12 @@ class KafkaInboundTest extends HubTest {
         return new KafkaProducer<>(p);
     }
 
-    private static List<ConsumerRecord<String, String>> read(String topic, int count) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + System.nanoTime());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<String, String>(p)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (records.size() < count && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
-    }
-
     private static long committed(String topic) throws Exception {
         try (var admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrapServers()))) {
             var offsets = admin.listConsumerGroupOffsets("webhook-hub-inbound").partitionsToOffsetAndMetadata().get();
             return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic))
                     .mapToLong(e -> e.getValue().offset()).sum();
         }
-    }
-
-    private static String header(ConsumerRecord<String, String> record, String name) {
-        var header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static String apply(String operation) {
