@@ -171,6 +171,8 @@ async function webhook(id) {
     h("div", { class: "row" }, h("h1", { style: "flex:1", id: "webhook-where" }, where(w)), status(w.is_active ? "active" : "disabled"),
       h("span", {}, "circuit ", h("span", { id: "circuit" }, status(deliveries.circuit)))),
     w.disabled_reason ? h("p", { class: "muted" }, "Disabled: " + w.disabled_reason) : null,
+    w.paused ? h("p", { class: "muted", id: "paused" }, "Paused: deliveries are held, without attempts, until it is resumed.") : null,
+    w.headers ? h("p", { class: "muted", id: "headers" }, "Sends headers: " + Object.entries(w.headers).map(([k, v]) => k + ": " + v).join(", ")) : null,
     w.filter_errors ? h("p", { class: "muted", id: "filter-errors" }, "Its filter could not decide on " + w.filter_errors
       + " event(s), which it did not get; the last at " + w.last_filter_error_at + ": " + w.last_filter_error) : null,
     h("div", { class: "card" },
@@ -193,6 +195,11 @@ async function webhook(id) {
             flash(w.is_active ? "Webhook disabled." : "Webhook enabled."); reload();
           }
         } }, w.is_active ? "Disable" : "Enable"),
+        h("button", { id: "toggle-paused", onclick: async () => {
+          if (await attempt(() => api("PATCH", "/v1/webhooks/" + id, { paused: !w.paused }))) {
+            flash(w.paused ? "Webhook resumed: held deliveries go out in order." : "Webhook paused: deliveries are held."); reload();
+          }
+        } }, w.paused ? "Resume" : "Pause"),
         h("button", { id: "delete-webhook", class: "danger", onclick: async () => {
           if (!confirm("Delete this webhook and its delivery history?")) return;
           if ((await attempt(() => api("DELETE", "/v1/webhooks/" + id))) !== undefined) { flash("Webhook deleted."); location.hash = "#/webhooks"; }

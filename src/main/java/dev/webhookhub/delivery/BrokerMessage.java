@@ -11,8 +11,8 @@ import dev.webhookhub.subscription.Destination;
 
 /**
  * Delivery route step for a broker destination, after the signer: the signed envelope with the Standard Webhooks
- * headers ({@code webhook-id}, {@code webhook-timestamp}, {@code webhook-signature}) and {@code content-type} as
- * message headers, and nothing of HTTP. The topic or queue travels in the component's override header, so that one
+ * headers ({@code webhook-id}, {@code webhook-timestamp}, {@code webhook-signature}), {@code content-type} and the
+ * webhook's own headers as message headers, and nothing of HTTP. The topic or queue travels in the component's override header, so that one
  * producer serves every topic and no tenant's name ever becomes part of an endpoint URI.
  */
 @Component
@@ -26,6 +26,7 @@ public class BrokerMessage implements Processor {
         message.removeHeaders("CamelHttp*");
         message.removeHeader(DeliveryCamelConfiguration.RESPONSE_TIMEOUT_HEADER);
         message.setHeader("content-type", message.removeHeader(Exchange.CONTENT_TYPE));
+        job.headers().forEach(message::setHeader);
         switch (Destination.of(job.targetUrl())) {
             case Destination.KafkaTopic kafka -> {
                 message.setHeader(KafkaConstants.OVERRIDE_TOPIC, kafka.topic());

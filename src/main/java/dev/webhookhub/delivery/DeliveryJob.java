@@ -3,8 +3,12 @@ package dev.webhookhub.delivery;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
-/** Everything one attempt needs: the delivery, its event's envelope and its subscription's endpoint and secrets. */
+/**
+ * Everything one attempt needs: the delivery, its event's envelope and its subscription's endpoint, secrets and
+ * headers (its headers and sensitive headers together, empty when none).
+ */
 public record DeliveryJob(
         String deliveryId,
         String environmentId,
@@ -23,5 +27,7 @@ public record DeliveryJob(
         Instant previousSecretExpiresAt,
         Integer timeoutMs,
         List<Duration> retrySchedule,
-        Integer rateLimit) {
+        Integer rateLimit,
+        Map<String, String> headers,
+        boolean paused) {
 }

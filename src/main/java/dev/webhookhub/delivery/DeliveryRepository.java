@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,10 +18,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+
 import dev.webhookhub.HubProperties;
 import dev.webhookhub.ingest.CommitGroup;
 import dev.webhookhub.ingest.IngestBatch;
 import dev.webhookhub.security.SecretBox;
+import dev.webhookhub.store.JsonColumns;
 import dev.webhookhub.store.StoreDialect;
 import dev.webhookhub.store.TimeOrderedIds;
 import dev.webhookhub.store.Timestamps;
@@ -38,10 +42,12 @@ public class DeliveryRepository {
     public static final String FAILED = "failed";
     public static final String DEAD = "dead";
 
+    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
+    };
     private static final String JOB_QUERY = """
             SELECT d.id, d.environment_id, d.event_id, d.attempts, e.type, e.source, e.envelope, e.created_at AS event_created_at,
                    s.id AS subscription_id, s.target_url, s.is_active, s.format, s.secret, s.previous_secret, s.previous_secret_expires_at,
-                   s.timeout_ms, s.retry_schedule, s.rate_limit
+                   s.timeout_ms, s.retry_schedule, s.rate_limit, s.headers, s.sensitive_headers, s.paused
             FROM deliveries d
             JOIN events e ON e.id = d.event_id
             JOIN subscriptions s ON s.id = d.subscription_id
@@ -60,10 +66,12 @@ public class DeliveryRepository {
      */
     private final boolean lockAfterPicking;
     private final SecretBox secrets;
+    private final JsonColumns json;
 
     public DeliveryRepository(JdbcClient jdbc, JdbcTemplate template, ApplicationEventPublisher events,
-            HubProperties properties, InstanceId instanceId, SecretBox secrets, StoreDialect dialect) {
+            HubProperties properties, InstanceId instanceId, SecretBox secrets, StoreDialect dialect, JsonColumns json) {
         this.secrets = secrets;
+        this.json = json;
         this.jdbc = jdbc;
         this.template = template;
         this.named = new NamedParameterJdbcTemplate(template);
@@ -155,6 +163,21 @@ public class DeliveryRepository {
      * Puts a claimed delivery back without an attempt: its endpoint is busy, rate limited or behind an open
      * circuit, so the try would say nothing about the endpoint and must not cost one of its retries.
      */
+    /**
+     * Holds a claimed delivery of a paused webhook without an attempt: not due until the webhook is resumed
+     * ({@link dev.webhookhub.subscription.SubscriptionRepository#releaseHeld}). Resumed meanwhile: due now instead.
+     */
+    void hold(String deliveryId, String subscriptionId) {
+        int held = jdbc.sql("UPDATE deliveries SET next_attempt_at = NULL, lease_owner = NULL WHERE id = ?"
+                + " AND status IN ('pending', 'failed')"
+                + " AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = ? AND s.paused = TRUE)")
+                .params(deliveryId, subscriptionId).update();
+        if (held == 0) {
+            jdbc.sql("UPDATE deliveries SET next_attempt_at = ?, lease_owner = NULL WHERE id = ? AND status IN ('pending', 'failed')")
+                    .params(Timestamps.column(Timestamps.now()), deliveryId).update();
+        }
+    }
+
     void defer(List<DeliveryOutcomeWriter.Deferred> deferred) {
         template.batchUpdate("UPDATE deliveries SET next_attempt_at = ?, lease_owner = NULL WHERE id = ? AND status IN ('pending', 'failed')",
                 deferred.stream().map(d -> new Object[] {Timestamps.column(d.until()), d.deliveryId()}).toList());
@@ -306,7 +329,22 @@ public class DeliveryRepository {
                 rs.getBoolean("is_active"), rs.getString("format"), secrets.open(rs.getString("secret")),
                 secrets.open(rs.getString("previous_secret")),
                 Timestamps.read(rs, "previous_secret_expires_at"), (Integer) rs.getObject("timeout_ms"),
-                RetrySchedules.parse(rs.getString("retry_schedule")), (Integer) rs.getObject("rate_limit"));
+                RetrySchedules.parse(rs.getString("retry_schedule")), (Integer) rs.getObject("rate_limit"),
+                headers(rs.getString("headers"), secrets.open(rs.getString("sensitive_headers"))), rs.getBoolean("paused"));
+    }
+
+    private Map<String, String> headers(String plain, String sensitive) {
+        if (plain == null && sensitive == null) {
+            return Map.of();
+        }
+        Map<String, String> all = new LinkedHashMap<>();
+        for (String column : new String[] {plain, sensitive}) {
+            Map<String, String> headers = json.read(column, HEADERS);
+            if (headers != null) {
+                all.putAll(headers);
+            }
+        }
+        return Collections.unmodifiableMap(all);
     }
 
     static String truncate(String value, int max) {

@@ -182,6 +182,12 @@ public class Dispatcher {
     }
 
     void deliver(DeliveryJob job) {
+        if (job.paused()) {
+            deliveries.hold(job.deliveryId(), job.subscriptionId());
+            metrics.outcome("held");
+            log.debug("delivery {} held: webhook {} is paused", job.deliveryId(), job.subscriptionId());
+            return;
+        }
         if (!job.subscriptionActive()) {
             outcomes.dead(job.deliveryId(), job.attempts(), null, "webhook is disabled");
             metrics.outcome("dead");

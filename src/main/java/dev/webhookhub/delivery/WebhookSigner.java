@@ -58,6 +58,8 @@ public class WebhookSigner implements Processor {
         message.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
         message.setHeader(Exchange.CONTENT_TYPE, exchange.getProperty(CONTENT_TYPE, String.class));
         message.setHeader("User-Agent", "webhook-hub/1");
+        // the webhook's own headers; their names never clash with the ones below (WebhookHeaders refuses them)
+        job.headers().forEach(message::setHeader);
         long timeoutMs = exchange.getProperty(TIMEOUT_MS, Long.class);
         message.setHeader(DeliveryCamelConfiguration.RESPONSE_TIMEOUT_HEADER, timeoutMs + READ_TIMEOUT_SLACK_MS);
         message.setHeader("webhook-id", job.eventId());

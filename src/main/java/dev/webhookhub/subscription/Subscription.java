@@ -3,8 +3,12 @@ package dev.webhookhub.subscription;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
-/** A webhook endpoint of one environment and what it wants to receive. Null lists mean "all". */
+/**
+ * A webhook endpoint of one environment and what it wants to receive. Null lists mean "all". {@code headers} and
+ * {@code sensitiveHeaders} go with every delivery (null: none); a paused one holds its deliveries.
+ */
 public record Subscription(
         String id,
         String environmentId,
@@ -25,7 +29,10 @@ public record Subscription(
         Instant failingSince,
         Instant createdAt,
         Instant updatedAt,
-        FilterErrors filterErrors) {
+        FilterErrors filterErrors,
+        Map<String, String> headers,
+        Map<String, String> sensitiveHeaders,
+        boolean paused) {
 
     /** Events its filter could not decide on (failed or stopped at its bounds), and the last reason; null if none. */
     public record FilterErrors(long count, String lastError, Instant lastAt) {

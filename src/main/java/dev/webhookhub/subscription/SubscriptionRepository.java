@@ -29,7 +29,9 @@ public class SubscriptionRepository {
     };
     private static final String COLUMNS = "id, environment_id, target_url, is_active, event_types, sources, filter, format,"
             + " rate_limit, description, secret, previous_secret, previous_secret_expires_at, disabled_reason, timeout_ms,"
-            + " retry_schedule, failing_since, created_at, updated_at";
+            + " retry_schedule, failing_since, created_at, updated_at, headers, sensitive_headers, paused";
+    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
+    };
     private static final String READ_COLUMNS = COLUMNS + ", filter_errors, last_filter_error, last_filter_error_at";
 
     private final JdbcClient jdbc;
@@ -51,13 +53,14 @@ public class SubscriptionRepository {
     }
 
     public void insert(Subscription s) {
-        jdbc.sql("INSERT INTO subscriptions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        jdbc.sql("INSERT INTO subscriptions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(s.id(), s.environmentId(), s.targetUrl(), s.active(), write(s.eventTypes()), write(s.sources()),
                         s.filter(), s.format(), s.rateLimit(), s.description(), secrets.seal(s.secret()),
                         secrets.seal(s.previousSecret()),
                         Timestamps.column(s.previousSecretExpiresAt()), s.disabledReason(), s.timeoutMs(),
                         RetrySchedules.format(s.retrySchedule()), Timestamps.column(s.failingSince()),
-                        Timestamps.column(s.createdAt()), Timestamps.column(s.updatedAt()))
+                        Timestamps.column(s.createdAt()), Timestamps.column(s.updatedAt()), json.write(s.headers()),
+                        secrets.seal(json.write(s.sensitiveHeaders())), s.paused())
                 .update();
         changed(s.environmentId());
     }
@@ -66,13 +69,15 @@ public class SubscriptionRepository {
         jdbc.sql("""
                 UPDATE subscriptions SET target_url = ?, is_active = ?, event_types = ?, sources = ?, filter = ?, format = ?,
                   rate_limit = ?, description = ?, secret = ?, previous_secret = ?, previous_secret_expires_at = ?,
-                  disabled_reason = ?, timeout_ms = ?, retry_schedule = ?, failing_since = ?, updated_at = ?
+                  disabled_reason = ?, timeout_ms = ?, retry_schedule = ?, failing_since = ?, updated_at = ?,
+                  headers = ?, sensitive_headers = ?, paused = ?
                 WHERE id = ? AND environment_id = ?""")
                 .params(s.targetUrl(), s.active(), write(s.eventTypes()), write(s.sources()), s.filter(), s.format(),
                         s.rateLimit(), s.description(), secrets.seal(s.secret()), secrets.seal(s.previousSecret()),
                         Timestamps.column(s.previousSecretExpiresAt()), s.disabledReason(), s.timeoutMs(),
                         RetrySchedules.format(s.retrySchedule()), Timestamps.column(s.failingSince()),
-                        Timestamps.column(s.updatedAt()), s.id(), s.environmentId())
+                        Timestamps.column(s.updatedAt()), json.write(s.headers()),
+                        secrets.seal(json.write(s.sensitiveHeaders())), s.paused(), s.id(), s.environmentId())
                 .update();
         changed(s.environmentId());
     }
@@ -178,6 +183,15 @@ public class SubscriptionRepository {
     }
 
     /**
+     * A resumed webhook's held deliveries become due, in the order they were made: their creation time is earlier
+     * than anything else due, so they go first and oldest first.
+     */
+    public void releaseHeld(String id) {
+        jdbc.sql("UPDATE deliveries SET next_attempt_at = created_at WHERE subscription_id = ?"
+                + " AND status IN ('pending', 'failed') AND next_attempt_at IS NULL").param(id).update();
+    }
+
+    /**
      * Its deliveries first, then the webhook: the order in which delivery outcomes lock them (a delivery, then its
      * webhook's failing_since), so that a delete beside a flush of outcomes waits for it instead of deadlocking.
      */
@@ -201,7 +215,14 @@ public class SubscriptionRepository {
                 RetrySchedules.parse(rs.getString("retry_schedule")), Timestamps.read(rs, "failing_since"),
                 Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at"),
                 rs.getLong("filter_errors") == 0 ? null : new Subscription.FilterErrors(rs.getLong("filter_errors"),
-                        rs.getString("last_filter_error"), Timestamps.read(rs, "last_filter_error_at")));
+                        rs.getString("last_filter_error"), Timestamps.read(rs, "last_filter_error_at")),
+                headers(rs.getString("headers")), headers(secrets.open(rs.getString("sensitive_headers"))),
+                rs.getBoolean("paused"));
+    }
+
+    /** Headers as stored (JSON), or null. */
+    public Map<String, String> headers(String column) {
+        return column == null ? null : json.read(column, HEADERS);
     }
 
     private String write(List<String> values) {

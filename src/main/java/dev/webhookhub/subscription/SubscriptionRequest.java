@@ -1,6 +1,7 @@
 package dev.webhookhub.subscription;
 
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -21,5 +22,8 @@ public record SubscriptionRequest(
         String description,
         @JsonProperty("timeout_seconds") Integer timeoutSeconds,
         @JsonProperty("retry_schedule") List<String> retrySchedule,
-        DestinationRequest destination) {
+        DestinationRequest destination,
+        Map<String, String> headers,
+        @JsonProperty("sensitive_headers") Map<String, String> sensitiveHeaders,
+        Boolean paused) {
 }

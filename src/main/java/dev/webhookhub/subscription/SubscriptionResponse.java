@@ -40,7 +40,9 @@ public record SubscriptionResponse(
         @JsonProperty("last_filter_error") String lastFilterError,
         @JsonProperty("last_filter_error_at") String lastFilterErrorAt,
         @JsonProperty("all_event_types") Boolean allEventTypes,
-        Map<String, String> destination) {
+        Map<String, String> destination,
+        Map<String, String> headers,
+        Boolean paused) {
 
     /**
      * @param eventTypes what {@link SubscribedTypes} says the webhook receives
@@ -63,6 +65,6 @@ public record SubscriptionResponse(
                     case Destination.Http http -> null;
                     case Destination.KafkaTopic kafka -> Map.of("type", "kafka", "topic", kafka.topic());
                     case Destination.AmqpQueue amqp -> Map.of("type", "amqp", "queue", amqp.queue());
-                });
+                }, s.headers(), s.paused() ? Boolean.TRUE : null);
     }
 }

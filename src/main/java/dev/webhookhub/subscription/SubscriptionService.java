@@ -58,7 +58,9 @@ public class SubscriptionService {
                 emptyToNull(request.sources()), request.filter(),
                 request.format() == null ? Subscription.FORMAT_NATIVE : request.format(), request.rateLimit(),
                 request.description(), Secrets.newSigningSecret(), null, null, null, timeoutMs(request.timeoutSeconds()),
-                schedule(request.retrySchedule()), null, now, now, null);
+                schedule(request.retrySchedule()), null, now, now, null,
+                WebhookHeaders.checked("headers", request.headers()),
+                WebhookHeaders.checked("sensitive_headers", request.sensitiveHeaders()), Boolean.TRUE.equals(request.paused()));
         validate(subscription);
         if (subscriptions.count(environmentId) >= maxPerEnvironment) {
             throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "this environment has " + maxPerEnvironment
@@ -86,9 +88,16 @@ public class SubscriptionService {
                 request.timeoutSeconds() == null ? current.timeoutMs() : timeoutMs(request.timeoutSeconds()),
                 request.retrySchedule() == null ? current.retrySchedule() : schedule(request.retrySchedule()),
                 reactivated ? null : current.failingSince(), current.createdAt(), Timestamps.now(),
-                current.filterErrors());
+                current.filterErrors(),
+                request.headers() == null ? current.headers() : WebhookHeaders.checked("headers", request.headers()),
+                request.sensitiveHeaders() == null ? current.sensitiveHeaders()
+                        : WebhookHeaders.checked("sensitive_headers", request.sensitiveHeaders()),
+                request.paused() == null ? current.paused() : request.paused());
         validate(changed);
         subscriptions.update(changed);
+        if (current.paused() && !changed.paused()) {
+            subscriptions.releaseHeld(changed.id());
+        }
         return changed;
     }
 
@@ -103,7 +112,7 @@ public class SubscriptionService {
         var rotated = new Subscription(s.id(), s.environmentId(), s.targetUrl(), s.active(), s.eventTypes(), s.sources(),
                 s.filter(), s.format(), s.rateLimit(), s.description(), Secrets.newSigningSecret(), s.secret(),
                 now.plus(PREVIOUS_SECRET_VALIDITY), s.disabledReason(), s.timeoutMs(), s.retrySchedule(), s.failingSince(),
-                s.createdAt(), now, s.filterErrors());
+                s.createdAt(), now, s.filterErrors(), s.headers(), s.sensitiveHeaders(), s.paused());
         subscriptions.update(rotated);
         return rotated;
     }
@@ -142,6 +151,7 @@ public class SubscriptionService {
     }
 
     private void validate(Subscription s) {
+        WebhookHeaders.checkTogether(s.headers(), s.sensitiveHeaders());
         // the store's column sizes, said up front rather than as a database error
         checkLength("target_url", s.targetUrl(), 2048);
         checkLength("filter", s.filter(), 4000);

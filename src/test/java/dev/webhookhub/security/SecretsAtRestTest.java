@@ -41,7 +41,8 @@ class SecretsAtRestTest extends HubTest {
         HubClient env = hub();
         List<String> secrets = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            var created = env.post("/v1/webhooks", HubClient.json(Map.of("url", "http://127.0.0.1:9/hook-" + i))).json();
+            var created = env.post("/v1/webhooks", HubClient.json(Map.of("url", "http://127.0.0.1:9/hook-" + i,
+                    "sensitive_headers", Map.of("X-Api-Key", "sensitive-header-value-" + i)))).json();
             secrets.add((String) created.get("secret"));
             String id = (String) created.get("id");
             assertThat(env.get("/v1/webhooks/" + id).json()).doesNotContainKey("secret");
@@ -52,7 +53,7 @@ class SecretsAtRestTest extends HubTest {
                 assertThat(env.get("/v1/webhooks/" + id + "/secret").json().get("secret")).isEqualTo(rotated.get("secret"));
             }
         }
-        assertThat(env.get("/v1/webhooks").body()).doesNotContain("whsec_");
+        assertThat(env.get("/v1/webhooks").body()).doesNotContain("whsec_").doesNotContain("sensitive-header-value");
         assertThat(jdbc.sql("SELECT secret FROM subscriptions").query(String.class).list())
                 .allSatisfy(stored -> assertThat(stored).startsWith("enc:v1:"));
         assertThat(jdbc.sql("SELECT previous_secret FROM subscriptions WHERE previous_secret IS NOT NULL")
@@ -74,6 +75,8 @@ class SecretsAtRestTest extends HubTest {
                         .as("%s holds a secret's base64", file).isNegative();
                 assertThat(indexOf(content, key)).as("%s holds a secret's key bytes", file).isNegative();
             }
+            assertThat(indexOf(content, "sensitive-header-value".getBytes(StandardCharsets.UTF_8)))
+                    .as("%s holds a sensitive header's value", file).isNegative();
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as("mode of %s", file)
                     .isEqualTo("rw-------");
         }
