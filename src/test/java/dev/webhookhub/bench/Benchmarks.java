@@ -31,7 +31,8 @@ import dev.webhookhub.support.TestPostgres;
  * <p>Arguments: {@code --quick} (short runs, results under target/bench), {@code --only=a,b} (ceiling, ingest,
  * wrk, e2e, latency, slow, startup, backlog), {@code --databases=H2,PostgreSQL} (the stores of ingest, wrk and slow),
  * {@code --profile} (JFR on the ingest, end-to-end, latency and slow-endpoint hubs, top frames printed),
- * {@code --baseline=setting,setting} and {@code --baseline-classes=DIR} (each ingest and slow-endpoint scenario
+ * {@code --baseline=setting,setting} and {@code --baseline-classes=DIR} ({@code --baseline-last}: after, not before)
+ * (each ingest and slow-endpoint scenario
  * first runs a baseline hub with these settings, or with the compiled classes of another checkout, e.g. the commit
  * before a change: side by side, on the same machine minutes apart).
  */
@@ -51,6 +52,7 @@ public final class Benchmarks {
     private final List<String> databases;
     /** A hub run just before each ingest and slow-endpoint scenario, to compare a change side by side; or null. */
     private final HubSetup baseline;
+    private boolean baselineLast;
     private final Path out;
     private final LoadGenerator load = new LoadGenerator();
     private final Map<String, String> figures = new LinkedHashMap<>();
@@ -84,6 +86,7 @@ public final class Benchmarks {
         List<String> databases = list.stream().filter(a -> a.startsWith("--databases=")).findFirst()
                 .map(a -> List.of(a.substring(12).split(","))).orElse(List.of("H2", "PostgreSQL"));
         var bench = new Benchmarks(list.contains("--quick"), list.contains("--profile"), only, databases, baseline);
+        bench.baselineLast = list.contains("--baseline-last");
         Files.createDirectories(bench.out);
         bench.run();
         System.exit(0);
@@ -501,13 +504,19 @@ public final class Benchmarks {
         void run(String database, HubSetup baseline) throws Exception;
     }
 
-    /** The scenario on each store: the baseline hub first when there is one, then this build's. */
+    /**
+     * The scenario on each store: the baseline hub first when there is one, then this build's; with
+     * {@code --baseline-last} the other way round, so that a change is seen in both orders.
+     */
     private void onEachStore(StoreScenario scenario) throws Exception {
         for (String database : databases) {
-            if (baseline != null) {
+            if (baseline != null && !baselineLast) {
                 scenario.run(database, baseline);
             }
             scenario.run(database, null);
+            if (baseline != null && baselineLast) {
+                scenario.run(database, baseline);
+            }
         }
     }
 
