@@ -162,7 +162,14 @@ function where(w) {
 }
 
 async function webhook(id) {
-  const [w, deliveries] = await Promise.all([api("GET", "/v1/webhooks/" + id), api("GET", "/v1/webhooks/" + id + "/deliveries?limit=100")]);
+  const [w, deliveries, stats] = await Promise.all([api("GET", "/v1/webhooks/" + id),
+    api("GET", "/v1/webhooks/" + id + "/deliveries?limit=100"), api("GET", "/v1/webhooks/" + id + "/stats")]);
+  const window = (name) => {
+    const s = stats.windows[name];
+    return h("div", { class: "card" }, h("div", { class: "muted" }, "last " + name),
+      h("div", {}, s.attempts + " attempts" + (s.success_rate == null ? "" : ", " + Math.round(s.success_rate * 1000) / 10 + " % succeeded")),
+      s.latency_p50_ms == null ? null : h("div", { class: "muted" }, "p50 " + s.latency_p50_ms + " ms, p99 " + s.latency_p99_ms + " ms"));
+  };
   const url = h("input", { type: "url", id: "webhook-url", value: w.target_url });
   const description = h("input", { type: "text", id: "webhook-description", value: w.description || "" });
   const since = h("input", { type: "datetime-local", id: "replay-since" });
@@ -171,6 +178,9 @@ async function webhook(id) {
     h("div", { class: "row" }, h("h1", { style: "flex:1", id: "webhook-where" }, where(w)), status(w.is_active ? "active" : "disabled"),
       h("span", {}, "circuit ", h("span", { id: "circuit" }, status(deliveries.circuit)))),
     w.disabled_reason ? h("p", { class: "muted" }, "Disabled: " + w.disabled_reason) : null,
+    h("div", { class: "cards", id: "webhook-stats" }, window("1h"), window("24h"),
+      h("div", { class: "card" }, h("div", { class: "muted" }, "waiting"),
+        h("div", {}, stats.waiting + " deliveries"), h("div", { class: "muted" }, "oldest " + stats.lag_seconds + " s ago"))),
     w.paused ? h("p", { class: "muted", id: "paused" }, "Paused: deliveries are held, without attempts, until it is resumed.") : null,
     w.headers ? h("p", { class: "muted", id: "headers" }, "Sends headers: " + Object.entries(w.headers).map(([k, v]) => k + ": " + v).join(", ")) : null,
     w.filter_errors ? h("p", { class: "muted", id: "filter-errors" }, "Its filter could not decide on " + w.filter_errors

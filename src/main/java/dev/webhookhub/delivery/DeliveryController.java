@@ -1,5 +1,6 @@
 package dev.webhookhub.delivery;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -23,8 +24,9 @@ import dev.webhookhub.security.Tenant;
 import dev.webhookhub.store.Timestamps;
 import dev.webhookhub.subscription.Subscription;
 import dev.webhookhub.subscription.SubscriptionService;
+import io.swagger.v3.oas.annotations.Operation;
 
-/** Deliveries and their attempts; retry one, replay a webhook's events, send a test event. */
+/** Deliveries and their attempts, a webhook's stats; retry one, replay a webhook's events, send a test event. */
 @RestController
 public class DeliveryController {
 
@@ -59,6 +61,20 @@ public class DeliveryController {
         Map<String, Object> page = page(tenant, id, status, cursor, limit);
         page.put("circuit", guards.circuitState(id));
         return page;
+    }
+
+    @Operation(summary = "How a webhook's attempts went over the last hour and day (attempts, success rate, p50/p99"
+            + " latency) and how far behind it is now (lag_seconds: the age of its oldest delivery not yet made)")
+    @GetMapping("/v1/webhooks/{id}/stats")
+    public WebhookStats stats(Tenant tenant, @PathVariable String id) {
+        subscriptions.get(tenant.environmentId(), id);
+        Instant now = Instant.now();
+        Map<String, WebhookStats.Window> windows = new LinkedHashMap<>();
+        windows.put("1h", deliveries.window(id, now.minus(Duration.ofHours(1))));
+        windows.put("24h", deliveries.window(id, now.minus(Duration.ofHours(24))));
+        DeliveryRepository.Waiting waiting = deliveries.waiting(id);
+        long lag = waiting.oldest() == null ? 0 : Math.max(0, Duration.between(waiting.oldest(), now).toSeconds());
+        return new WebhookStats(id, windows, lag, waiting.count());
     }
 
     @GetMapping("/v1/deliveries/{id}")

@@ -282,6 +282,43 @@ public class DeliveryRepository {
                 .optional();
     }
 
+    /**
+     * The attempts of one webhook since {@code since}, in one aggregate; attempts of deliveries made more than two
+     * days before the window (retries of a long custom schedule) are left out, so the index by webhook and creation
+     * time bounds what is read.
+     */
+    WebhookStats.Window window(String subscriptionId, Instant since) {
+        return jdbc.sql("""
+                SELECT COUNT(*) AS attempts, COALESCE(SUM(CASE WHEN a.error IS NULL THEN 1 ELSE 0 END), 0) AS succeeded,
+                       PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY a.latency_ms) AS p50,
+                       PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY a.latency_ms) AS p99
+                FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+                WHERE d.subscription_id = ? AND d.created_at >= ? AND a.attempted_at >= ?""")
+                .params(subscriptionId, Timestamps.column(since.minus(Duration.ofDays(2))), Timestamps.column(since))
+                .query((rs, i) -> {
+                    long attempts = rs.getLong("attempts");
+                    long succeeded = rs.getLong("succeeded");
+                    Number p50 = (Number) rs.getObject("p50");
+                    Number p99 = (Number) rs.getObject("p99");
+                    return new WebhookStats.Window(attempts, succeeded,
+                            attempts == 0 ? null : Math.round(1000.0 * succeeded / attempts) / 1000.0,
+                            p50 == null ? null : Math.round(p50.doubleValue()), p99 == null ? null : Math.round(p99.doubleValue()));
+                })
+                .single();
+    }
+
+    /** How many of a webhook's deliveries wait (pending, failed and due again, held), and the oldest one's creation. */
+    record Waiting(long count, Instant oldest) {
+    }
+
+    Waiting waiting(String subscriptionId) {
+        return jdbc.sql("SELECT COUNT(*) AS waiting, MIN(created_at) AS oldest FROM deliveries"
+                + " WHERE subscription_id = ? AND status IN ('pending', 'failed')")
+                .param(subscriptionId)
+                .query((rs, i) -> new Waiting(rs.getLong("waiting"), Timestamps.read(rs, "oldest")))
+                .single();
+    }
+
     public List<Attempt> attempts(String deliveryId) {
         return jdbc.sql("SELECT attempted_at, status_code, latency_ms, error, note, response_body FROM delivery_attempts"
                 + " WHERE delivery_id = ? ORDER BY id")

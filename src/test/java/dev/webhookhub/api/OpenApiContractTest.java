@@ -106,6 +106,7 @@ class OpenApiContractTest extends HubTest {
             String delivery = (String) ((List<Map<String, Object>>) env.get("/v1/deliveries").json().get("data")).get(0).get("id");
             for (String[] get : new String[][] {{"/v1/webhooks", "/v1/webhooks"}, {"/webhook", "/webhook"},
                     {"/v1/webhooks/{id}", "/v1/webhooks/" + webhook}, {"/webhook/{id}", "/webhook/" + webhook},
+                    {"/v1/webhooks/{id}/stats", "/v1/webhooks/" + webhook + "/stats"},
                     {"/v1/webhooks/{id}/deliveries", "/v1/webhooks/" + webhook + "/deliveries"},
                     {"/webhook/{id}/deliveries", "/webhook/" + webhook + "/deliveries"},
                     {"/v1/deliveries", "/v1/deliveries"}, {"/v1/deliveries/{id}", "/v1/deliveries/" + delivery},

@@ -91,6 +91,8 @@ class ConsoleBrowserTest extends HubTest {
             ingest(env, "configly", syncFailed("console-1"));
             awaitReceived(receiver, 1);
             awaitRow(webhookPage, "tr[data-status=delivered]");
+            assertThat(browser.findElement(By.id("webhook-stats")).getText()).contains("last 1h", "1 attempts", "100 % succeeded",
+                    "last 24h", "0 deliveries");
             screenshot("3-webhook-deliveries");
 
             // a failing endpoint: the delivery dies after the (compressed) schedule; retry it once the endpoint is back
