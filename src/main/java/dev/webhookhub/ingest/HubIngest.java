@@ -4,20 +4,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.webhookhub.HubProperties;
 import dev.webhookhub.api.ApiException;
 import dev.webhookhub.mapping.MappingException;
-import dev.webhookhub.security.EnvironmentRepository;
 import dev.webhookhub.store.StoreUnavailable;
 
 /**
@@ -38,17 +35,16 @@ public class HubIngest {
 
     private final IngestService ingest;
     private final RawEventNormalizer normalizer;
-    private final EnvironmentRepository environments;
+    private final EnvironmentIds environmentIds;
     private final ObjectMapper json;
     private final String defaultEnvironment;
     private final long maxBytes;
-    private final Map<String, String> environmentIds = new ConcurrentHashMap<>();
 
-    public HubIngest(IngestService ingest, RawEventNormalizer normalizer, EnvironmentRepository environments,
+    public HubIngest(IngestService ingest, RawEventNormalizer normalizer, EnvironmentIds environmentIds,
             ObjectMapper json, HubProperties properties) {
         this.ingest = ingest;
         this.normalizer = normalizer;
-        this.environments = environments;
+        this.environmentIds = environmentIds;
         this.json = json;
         this.defaultEnvironment = properties.inbound().environment();
         this.maxBytes = properties.ingest().maxBytes().toBytes();
@@ -91,26 +87,12 @@ public class HubIngest {
     }
 
     private List<Object> raws(Message message) {
-        Object body = message.getBody();
-        Object value = switch (body) {
+        return switch (message.getBody()) {
             case null -> throw new RawEventRefused("the body is empty; send one raw event or a JSON array of them");
-            case Map<?, ?> map -> map;
-            case List<?> list -> list;
-            default -> parse(bytes(message));
+            case Map<?, ?> map -> RawEvents.of(map);
+            case List<?> list -> RawEvents.of(list);
+            default -> RawEvents.parse(json, bytes(message));
         };
-        if (value instanceof List<?> list) {
-            if (list.isEmpty()) {
-                throw new RawEventRefused("an array must hold at least one raw event");
-            }
-            if (list.contains(null)) {
-                throw new RawEventRefused("item " + list.indexOf(null) + " is null; a raw event must be a JSON object");
-            }
-            return List.copyOf(list);
-        }
-        if (value == null) {
-            throw new RawEventRefused("a raw event must be a JSON object, not null");
-        }
-        return List.of(value);
     }
 
     private byte[] bytes(Message message) {
@@ -124,38 +106,16 @@ public class HubIngest {
         } else {
             bytes = message.getBody(byte[].class);
         }
-        if (bytes == null || bytes.length == 0) {
-            throw new RawEventRefused("the body is empty; send one raw event or a JSON array of them");
-        }
-        if (bytes.length > maxBytes) {
+        if (bytes != null && bytes.length > maxBytes) {
             throw new RawEventRefused("the body is larger than hub.ingest.max-bytes (" + maxBytes + " bytes)");
         }
         return bytes;
     }
 
-    private Object parse(byte[] bytes) {
-        try {
-            Object value = json.readValue(bytes, Object.class);
-            WellFormedText.check(value);
-            return value;
-        } catch (JsonProcessingException e) {
-            var location = e.getLocation();
-            throw new RawEventRefused("not JSON" + (location == null ? "" : " at line " + location.getLineNr()
-                    + ", column " + location.getColumnNr()) + ": " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new RawEventRefused("not JSON: " + e.getMessage());
-        }
-    }
-
     private String environmentId(String name) {
         String environment = name == null ? defaultEnvironment : name;
-        String id = environmentIds.get(environment);
-        if (id == null) {
-            id = environments.findByName(environment)
-                    .orElseThrow(() -> new RawEventRefused("no environment named '" + environment + "'")).id();
-            environmentIds.put(environment, id);
-        }
-        return id;
+        return environmentIds.byName(environment)
+                .orElseThrow(() -> new RawEventRefused("no environment named '" + environment + "'"));
     }
 
     private static String header(Message message, String name) {

@@ -15,7 +15,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.webhookhub.api.ApiException;
@@ -24,7 +23,6 @@ import dev.webhookhub.ingest.InboundSignatures.Verified;
 import dev.webhookhub.mapping.InboundWebhook;
 import dev.webhookhub.mapping.MappingRegistry;
 import dev.webhookhub.mapping.SourceMapping;
-import dev.webhookhub.security.EnvironmentRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -44,16 +42,16 @@ public class InboundWebhookController {
 
     private final MappingRegistry mappings;
     private final IngestService ingest;
-    private final EnvironmentRepository environments;
+    private final EnvironmentIds environmentIds;
     private final Environment settings;
     private final ObjectMapper json;
     private final MeterRegistry meters;
 
-    public InboundWebhookController(MappingRegistry mappings, IngestService ingest, EnvironmentRepository environments,
+    public InboundWebhookController(MappingRegistry mappings, IngestService ingest, EnvironmentIds environmentIds,
             Environment settings, ObjectMapper json, MeterRegistry meters) {
         this.mappings = mappings;
         this.ingest = ingest;
-        this.environments = environments;
+        this.environmentIds = environmentIds;
         this.settings = settings;
         this.json = json;
         this.meters = meters;
@@ -91,9 +89,9 @@ public class InboundWebhookController {
                 throw new ApiException(HttpStatus.UNAUTHORIZED, refused.reason());
             }
         };
-        String environmentId = environments.findByName(environment)
-                .orElseThrow(() -> ApiException.notFound("environment", environment)).id();
-        List<Object> raws = raws(body);
+        String environmentId = environmentIds.byName(environment)
+                .orElseThrow(() -> ApiException.notFound("environment", environment));
+        List<Object> raws = RawEvents.parse(json, body);
         String key = deliveryId == null ? null : "inbound:" + path + ":" + deliveryId;
         IngestBatch stored = ingest.ingest(IngestBatch.of(environmentId, source.source(), raws,
                 key != null && key.length() > 255 ? key.substring(0, 255) : key));
@@ -103,30 +101,5 @@ public class InboundWebhookController {
 
     private void refused(String path, String reason) {
         meters.counter("hub.inbound.refused", "path", path, "reason", reason).increment();
-    }
-
-    private List<Object> raws(byte[] body) {
-        if (body.length == 0) {
-            throw ApiException.badRequest("the request body is empty; send a JSON raw event");
-        }
-        Object value;
-        try {
-            value = json.readValue(body, Object.class);
-            WellFormedText.check(value);
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw ApiException.badRequest("malformed JSON: " + e.getMessage());
-        }
-        if (value instanceof List<?> list) {
-            if (list.isEmpty() || list.contains(null)) {
-                throw ApiException.badRequest("an array must hold raw events, at least one, none of them null");
-            }
-            return List.copyOf(list);
-        }
-        if (value == null) {
-            throw ApiException.badRequest("a raw event must be a JSON object, not null");
-        }
-        return List.of(value);
     }
 }

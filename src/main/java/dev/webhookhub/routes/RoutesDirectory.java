@@ -62,6 +62,9 @@ public class RoutesDirectory implements CamelContextConfiguration {
     public record LoadError(String file, Integer line, String message, Instant at) {
     }
 
+    private record Failed(byte[] content, LoadError error) {
+    }
+
     /** What one file put into Camel, and the content it came from. */
     private record Loaded(byte[] content, Set<String> routeIds, Set<String> templateIds) {
     }
@@ -69,9 +72,8 @@ public class RoutesDirectory implements CamelContextConfiguration {
     private final Path dir;
     private final Duration interval;
     private final Map<String, Loaded> loaded = new TreeMap<>();
-    /** The content of each file that failed to load, so that it is tried again only once it changes. */
-    private final Map<String, byte[]> failed = new TreeMap<>();
-    private final Map<String, LoadError> errors = new TreeMap<>();
+    /** Each file that does not load as it is now: why, and its content, so that it is tried again only once it changes. */
+    private final Map<String, Failed> failed = new TreeMap<>();
     private volatile CamelContext camel;
     private volatile Thread watcher;
 
@@ -126,13 +128,12 @@ public class RoutesDirectory implements CamelContextConfiguration {
             }
         }
         failed.keySet().removeIf(file -> !files.containsKey(file));
-        errors.keySet().removeIf(file -> !files.containsKey(file));
         for (var entry : files.entrySet()) {
             String file = entry.getKey();
             byte[] content = entry.getValue();
             Loaded current = loaded.get(file);
             boolean unchanged = current != null && Arrays.equals(current.content(), content) && !failed.containsKey(file);
-            boolean stillBroken = failed.containsKey(file) && Arrays.equals(failed.get(file), content);
+            boolean stillBroken = failed.containsKey(file) && Arrays.equals(failed.get(file).content(), content);
             if (!unchanged && !stillBroken) {
                 replace(file, content, current);
             }
@@ -154,7 +155,7 @@ public class RoutesDirectory implements CamelContextConfiguration {
     }
 
     public synchronized List<LoadError> errors() {
-        return List.copyOf(errors.values());
+        return failed.values().stream().map(Failed::error).toList();
     }
 
     private void replace(String file, byte[] content, Loaded previous) {
@@ -164,13 +165,11 @@ public class RoutesDirectory implements CamelContextConfiguration {
         Optional<LoadError> failure = load(file, content);
         if (failure.isEmpty()) {
             failed.remove(file);
-            errors.remove(file);
             log.info("{} {}: routes {}", file, previous == null ? "loaded" : "reloaded", loaded.get(file).routeIds());
             return;
         }
         LoadError error = failure.get();
-        failed.put(file, content);
-        errors.put(file, error);
+        failed.put(file, new Failed(content, error));
         String where = error.line() == null ? file : file + ":" + error.line();
         if (previous == null) {
             log.error("{} does not load, its routes are not running: {}", where, error.message());

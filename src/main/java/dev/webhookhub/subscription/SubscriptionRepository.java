@@ -221,7 +221,7 @@ public class SubscriptionRepository {
     }
 
     /** Headers as stored (JSON), or null. */
-    public Map<String, String> headers(String column) {
+    private Map<String, String> headers(String column) {
         return column == null ? null : json.read(column, HEADERS);
     }
 

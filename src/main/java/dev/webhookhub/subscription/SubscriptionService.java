@@ -74,8 +74,8 @@ public class SubscriptionService {
     public Subscription update(String environmentId, String id, SubscriptionRequest request) {
         Subscription current = get(environmentId, id);
         boolean reactivated = Boolean.TRUE.equals(request.isActive()) && !current.active();
-        var changed = new Subscription(current.id(), environmentId,
-                target(request) == null ? current.targetUrl() : target(request),
+        String target = target(request);
+        var changed = new Subscription(current.id(), environmentId, target == null ? current.targetUrl() : target,
                 request.isActive() == null ? current.active() : request.isActive(),
                 request.eventTypes() == null ? current.eventTypes() : emptyToNull(request.eventTypes()),
                 request.sources() == null ? current.sources() : emptyToNull(request.sources()),
