@@ -108,7 +108,7 @@ function signIn() {
 // ---- webhooks ------------------------------------------------------------------------------------------------------
 
 async function webhooks() {
-  const page = await api("GET", "/v1/webhooks?limit=200");
+  const [page, ops] = await Promise.all([api("GET", "/v1/webhooks?limit=200"), api("GET", "/v1/operational-webhooks?limit=200")]);
   show(h("div", { class: "row" }, h("h1", { style: "flex:1" }, "Webhooks"),
       h("button", { class: "primary", id: "new-webhook", onclick: () => (location.hash = "#/webhooks/new") }, "New webhook")),
     page.data.length === 0 ? h("p", { class: "muted" }, "No webhook yet.") :
@@ -118,7 +118,43 @@ async function webhooks() {
           h("td", {}, where(w), w.description ? h("div", { class: "muted" }, w.description) : null),
           h("td", {}, w.all_event_types || !w.event_types.length ? "all" : w.event_types.join(", ")),
           h("td", {}, status(w.is_active ? "active" : "disabled"), w.disabled_reason ? h("div", { class: "muted" }, w.disabled_reason) : null),
-          h("td", {}, time(w.created_at))))));
+          h("td", {}, time(w.created_at))))),
+    operationalWebhooks(ops.data));
+}
+
+const OPERATIONAL_TYPES = ["webhook.failing", "webhook.recovered", "webhook.disabled", "webhook.lagging", "delivery.dead"];
+
+/** Endpoints that receive the hub's own events about the webhooks above: failing, recovered, disabled, lagging, dead. */
+function operationalWebhooks(list) {
+  const url = h("input", { type: "url", id: "ops-url", placeholder: "https://ops.example.com/webhook-hub" });
+  return h("section", { id: "operational" },
+    h("h2", {}, "Operational webhooks"),
+    h("p", { class: "muted" }, "The hub tells these endpoints when a webhook above starts failing, recovers, is disabled, "
+      + "lags behind its threshold, or a delivery dies; signed like any delivery."),
+    list.length === 0 ? null : h("table", { id: "operational-webhooks" },
+      h("tr", {}, h("th", {}, "Endpoint"), h("th", {}, "Event types"), h("th", {}, "State"), h("th", {}, "")),
+      list.map((o) => h("tr", { "data-id": o.id },
+        h("td", {}, o.url, o.description ? h("div", { class: "muted" }, o.description) : null),
+        h("td", {}, o.all_event_types ? "all" : o.event_types.join(", ")),
+        h("td", {}, status(o.is_active ? "active" : "disabled")),
+        h("td", {}, h("button", { class: "danger delete-ops", onclick: async () => {
+          if (!confirm("Delete this operational webhook?")) return;
+          if ((await attempt(() => api("DELETE", "/v1/operational-webhooks/" + o.id))) !== undefined) { flash("Operational webhook deleted."); route(); }
+        } }, "Delete"))))),
+    h("form", {
+      class: "card", id: "ops-form",
+      onsubmit: async (e) => {
+        e.preventDefault();
+        const types = [...document.querySelectorAll("input[name=ops-type]:checked")].map((c) => c.value);
+        const created = await attempt(() => api("POST", "/v1/operational-webhooks",
+          { url: url.value, event_types: types.length === OPERATIONAL_TYPES.length ? undefined : types }));
+        if (created) { flash("Operational webhook added; its secret: GET /v1/operational-webhooks/" + created.id + "/secret."); route(); }
+      },
+    },
+    h("label", { for: "ops-url" }, "Endpoint URL"), url,
+    h("div", { class: "types" }, OPERATIONAL_TYPES.map((t) => h("label", {},
+      h("input", { type: "checkbox", name: "ops-type", value: t, checked: true }), " ", t))),
+    h("p", {}, h("button", { class: "primary", id: "add-ops" }, "Add operational webhook"))));
 }
 
 /** Event type checkboxes from the catalog, grouped by source. */

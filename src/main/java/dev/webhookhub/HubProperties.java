@@ -108,6 +108,14 @@ public record HubProperties(
             int reservedForFastEndpoints,
             int maxConcurrencyPerEndpoint,
             int circuitFailureThreshold,
-            Duration circuitOpenFor) {
+            Duration circuitOpenFor,
+            Lag lag) {
+    }
+
+    /**
+     * A webhook lags when its oldest waiting delivery is older than {@code threshold} (its own
+     * {@code lag_threshold_seconds} overrides it); checked every {@code checkInterval}.
+     */
+    public record Lag(Duration threshold, Duration checkInterval) {
     }
 }

@@ -29,7 +29,7 @@ import dev.webhookhub.security.TargetUrlGuard;
  * connect timeout, a DNS resolver that refuses non-public addresses, so that the address the hub connects
  * to is the address it checked (no DNS rebinding between check and connect), and bounds on what an endpoint's
  * answer may cost: no content decoding (a small gzip body may inflate to gigabytes), and a cap on the number and
- * length of header lines. The body is read by {@link AttemptRecorder}, never more than a few KiB of it.
+ * length of header lines; no retries of its own (the hub's are in routes/delivery.yaml and OutcomePolicy). The body is read by {@link AttemptRecorder}, never more than a few KiB of it.
  */
 @Configuration
 public class DeliveryCamelConfiguration {
@@ -73,7 +73,10 @@ public class DeliveryCamelConfiguration {
                         .build());
                 http.setConnectionRequestTimeout(delivery.timeout().toMillis());
                 http.setResponseTimeout(delivery.timeout().toMillis());
-                http.setHttpClientConfigurer(builder -> builder.disableContentCompression().addRequestInterceptorFirst((request, entity, context) -> {
+                // no retries inside the client: its default strategy sends a 429/503 again after the Retry-After,
+                // holding the attempt and the endpoint's slot; OutcomePolicy schedules that retry durably instead
+                http.setHttpClientConfigurer(builder -> builder.disableContentCompression().disableAutomaticRetries()
+                        .addRequestInterceptorFirst((request, entity, context) -> {
                     Header timeout = request.getFirstHeader(RESPONSE_TIMEOUT_HEADER);
                     if (timeout != null) {
                         request.removeHeaders(RESPONSE_TIMEOUT_HEADER);

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Everything one attempt needs: the delivery, its event's envelope and its subscription's endpoint, secrets and
- * headers (its headers and sensitive headers together, empty when none).
+ * headers (its headers and sensitive headers together, empty when none); whether that is an operational webhook.
  */
 public record DeliveryJob(
         String deliveryId,
@@ -29,5 +29,6 @@ public record DeliveryJob(
         List<Duration> retrySchedule,
         Integer rateLimit,
         Map<String, String> headers,
-        boolean paused) {
+        boolean paused,
+        boolean operational) {
 }

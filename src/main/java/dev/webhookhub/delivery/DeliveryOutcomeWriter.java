@@ -59,26 +59,34 @@ public class DeliveryOutcomeWriter {
     record Dead(String deliveryId, int attempts, Integer statusCode, String error, Instant at) {
     }
 
-    /** A webhook whose delivery just failed. */
-    record Failing(String subscriptionId, String environmentId, String targetUrl) {
+    /** A webhook whose delivery just failed, and how. */
+    record Failing(OperationalEvents.About webhook, Integer statusCode, String error) {
+    }
+
+    /** A webhook to disable, and why. */
+    record Disabling(OperationalEvents.About webhook, String reason) {
     }
 
     private final DeliveryRepository deliveries;
     private final SubscriptionRepository subscriptions;
     private final TransactionTemplate transaction;
+    private final OperationalEvents operational;
     private final Queue<Attempt> attempts = new ConcurrentLinkedQueue<>();
     private final Queue<Delivered> delivered = new ConcurrentLinkedQueue<>();
-    private final Set<String> succeeded = ConcurrentHashMap.newKeySet();
+    private final Map<String, OperationalEvents.About> succeeded = new ConcurrentHashMap<>();
     private final Queue<Deferred> deferred = new ConcurrentLinkedQueue<>();
     private final Queue<Retrying> retrying = new ConcurrentLinkedQueue<>();
     private final Queue<Dead> dead = new ConcurrentLinkedQueue<>();
     private final Map<String, Failing> failing = new ConcurrentHashMap<>();
+    private final Queue<Disabling> disabling = new ConcurrentLinkedQueue<>();
+    private final Queue<OperationalEvents.Notice> notices = new ConcurrentLinkedQueue<>();
     private final Duration disableAfter;
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("delivery-outcome-writer").daemon().factory());
 
     public DeliveryOutcomeWriter(DeliveryRepository deliveries, SubscriptionRepository subscriptions,
-            TransactionTemplate transaction, HubProperties properties) {
+            TransactionTemplate transaction, OperationalEvents operational, HubProperties properties) {
+        this.operational = operational;
         this.disableAfter = properties.delivery().disableAfter();
         this.deliveries = deliveries;
         this.subscriptions = subscriptions;
@@ -96,9 +104,9 @@ public class DeliveryOutcomeWriter {
     }
 
     /** A delivery went through: its mark, and its webhook is not failing (any more). */
-    public void delivered(String deliveryId, String subscriptionId, int attempts, Integer statusCode) {
-        delivered.add(new Delivered(deliveryId, attempts, statusCode, Instant.now()));
-        succeeded.add(subscriptionId);
+    public void delivered(DeliveryJob job, int attempts, Integer statusCode) {
+        delivered.add(new Delivered(job.deliveryId(), attempts, statusCode, Instant.now()));
+        succeeded.put(job.subscriptionId(), OperationalEvents.About.of(job));
     }
 
     /** Not sent now (endpoint busy, circuit open, rate limit): due again at {@code until}; its lease holds till then. */
@@ -109,7 +117,7 @@ public class DeliveryOutcomeWriter {
     /** Failed, due again at {@code nextAttemptAt}; its webhook is failing. */
     public void retrying(DeliveryJob job, int attempts, Instant nextAttemptAt, Integer statusCode, String error) {
         retrying.add(new Retrying(job.deliveryId(), attempts, nextAttemptAt, statusCode, error, Instant.now()));
-        failing.put(job.subscriptionId(), new Failing(job.subscriptionId(), job.environmentId(), job.targetUrl()));
+        failing.put(job.subscriptionId(), new Failing(OperationalEvents.About.of(job), statusCode, error));
     }
 
     /** Will not be sent again: retries used up, or its webhook is disabled. */
@@ -120,7 +128,14 @@ public class DeliveryOutcomeWriter {
     /** Dead after its last retry failed; its webhook is failing. */
     public void dead(DeliveryJob job, int attempts, Integer statusCode, String error) {
         dead(job.deliveryId(), attempts, statusCode, error);
-        failing.put(job.subscriptionId(), new Failing(job.subscriptionId(), job.environmentId(), job.targetUrl()));
+        failing.put(job.subscriptionId(), new Failing(OperationalEvents.About.of(job), statusCode, error));
+        notices.add(OperationalEvents.dead(job, attempts, statusCode, error));
+    }
+
+    /** The endpoint said it is gone: this delivery is dead and its webhook is disabled. */
+    public void gone(DeliveryJob job, int attempts, Integer statusCode, String reason) {
+        dead(job.deliveryId(), attempts, statusCode, reason + "; webhook disabled");
+        disabling.add(new Disabling(OperationalEvents.About.of(job), reason));
     }
 
     @PostConstruct
@@ -138,12 +153,15 @@ public class DeliveryOutcomeWriter {
         List<Retrying> retryingBatch = drain(retrying);
         List<Dead> deadBatch = drain(dead);
         List<Deferred> deferredBatch = drain(deferred);
-        Set<String> recovered = new HashSet<>(succeeded);
-        succeeded.removeAll(recovered);
+        List<Disabling> disablingBatch = drain(disabling);
+        List<OperationalEvents.Notice> noticeBatch = drain(notices);
+        Map<String, OperationalEvents.About> recovered = new HashMap<>(succeeded);
+        recovered.forEach(succeeded::remove);
         Map<String, Failing> failed = new HashMap<>(failing);
         failed.forEach(failing::remove);
         if (attemptBatch.isEmpty() && deliveredBatch.isEmpty() && retryingBatch.isEmpty() && deadBatch.isEmpty()
-                && deferredBatch.isEmpty() && recovered.isEmpty() && failed.isEmpty()) {
+                && deferredBatch.isEmpty() && recovered.isEmpty() && failed.isEmpty() && disablingBatch.isEmpty()
+                && noticeBatch.isEmpty()) {
             return;
         }
         Instant now = Instant.now();
@@ -155,10 +173,24 @@ public class DeliveryOutcomeWriter {
                 deliveries.markForRetry(retryingBatch);
                 deliveries.markDead(deadBatch);
                 deliveries.defer(deferredBatch);
+                List<OperationalEvents.Notice> toTell = new ArrayList<>(noticeBatch);
                 // a success in the same few milliseconds as a failure wins: the webhook is not failing continuously
-                Map<String, Instant> since = subscriptions.markFailing(failed.keySet(), now);
-                subscriptions.clearFailing(recovered);
-                return since;
+                SubscriptionRepository.Failing marked = subscriptions.markFailing(failed.keySet(), now);
+                for (String began : marked.began()) {
+                    Failing f = failed.get(began);
+                    toTell.add(OperationalEvents.failing(f.webhook(), now, f.statusCode(), f.error()));
+                }
+                for (String back : subscriptions.clearFailing(recovered.keySet())) {
+                    toTell.add(OperationalEvents.recovered(recovered.get(back), "failing"));
+                }
+                for (Disabling d : disablingBatch) {
+                    if (subscriptions.disable(d.webhook().environmentId(), d.webhook().webhookId(), d.reason())) {
+                        toTell.add(OperationalEvents.disabled(d.webhook(), d.reason()));
+                        log.warn("webhook {} disabled: {} ({})", d.webhook().webhookId(), d.reason(), d.webhook().url());
+                    }
+                }
+                operational.record(toTell);
+                return marked.since();
             });
         } catch (DataIntegrityViolationException e) {
             // a delivery deleted meanwhile (its webhook was): write the rest one by one, leave out what refers to it
@@ -168,7 +200,13 @@ public class DeliveryOutcomeWriter {
             writeAlone(() -> deliveries.markDead(deadBatch));
             writeAlone(() -> deliveries.defer(deferredBatch));
             writeAlone(() -> subscriptions.markFailing(failed.keySet(), now));
-            writeAlone(() -> subscriptions.clearFailing(recovered));
+            writeAlone(() -> subscriptions.clearFailing(recovered.keySet()));
+            disablingBatch.forEach(d -> writeAlone(() -> {
+                if (subscriptions.disable(d.webhook().environmentId(), d.webhook().webhookId(), d.reason())) {
+                    operational.record(List.of(OperationalEvents.disabled(d.webhook(), d.reason())));
+                }
+            }));
+            noticeBatch.forEach(n -> writeAlone(() -> operational.record(List.of(n))));
             return;
         } catch (RuntimeException e) {
             attempts.addAll(attemptBatch);
@@ -176,7 +214,9 @@ public class DeliveryOutcomeWriter {
             retrying.addAll(retryingBatch);
             dead.addAll(deadBatch);
             deferred.addAll(deferredBatch);
-            succeeded.addAll(recovered);
+            disabling.addAll(disablingBatch);
+            notices.addAll(noticeBatch);
+            recovered.forEach(succeeded::putIfAbsent);
             failed.forEach(failing::putIfAbsent);
             throw e;
         }
@@ -184,15 +224,19 @@ public class DeliveryOutcomeWriter {
     }
 
     private void disableIfFailingTooLong(Map<String, Failing> failed, Map<String, Instant> failingSince,
-            Set<String> recovered, Instant now) {
+            Map<String, OperationalEvents.About> recovered, Instant now) {
         failingSince.forEach((id, since) -> {
-            if (recovered.contains(id) || Duration.between(since, now).compareTo(disableAfter) < 0) {
+            if (recovered.containsKey(id) || Duration.between(since, now).compareTo(disableAfter) < 0) {
                 return;
             }
-            Failing webhook = failed.get(id);
-            subscriptions.disable(webhook.environmentId(), id,
-                    "failing continuously since " + since + " (hub.delivery.disable-after " + disableAfter + ")");
-            log.warn("webhook {} ({}) disabled: failing continuously since {}", id, webhook.targetUrl(), since);
+            OperationalEvents.About webhook = failed.get(id).webhook();
+            String reason = "failing continuously since " + since + " (hub.delivery.disable-after " + disableAfter + ")";
+            transaction.executeWithoutResult(status -> {
+                if (subscriptions.disable(webhook.environmentId(), id, reason)) {
+                    operational.record(List.of(OperationalEvents.disabled(webhook, reason)));
+                    log.warn("webhook {} ({}) disabled: failing continuously since {}", id, webhook.url(), since);
+                }
+            });
         });
     }
 

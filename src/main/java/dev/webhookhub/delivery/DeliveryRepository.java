@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -47,7 +48,7 @@ public class DeliveryRepository {
     private static final String JOB_QUERY = """
             SELECT d.id, d.environment_id, d.event_id, d.attempts, e.type, e.source, e.envelope, e.created_at AS event_created_at,
                    s.id AS subscription_id, s.target_url, s.is_active, s.format, s.secret, s.previous_secret, s.previous_secret_expires_at,
-                   s.timeout_ms, s.retry_schedule, s.rate_limit, s.headers, s.sensitive_headers, s.paused
+                   s.timeout_ms, s.retry_schedule, s.rate_limit, s.headers, s.sensitive_headers, s.paused, s.operational
             FROM deliveries d
             JOIN events e ON e.id = d.event_id
             JOIN subscriptions s ON s.id = d.subscription_id
@@ -94,8 +95,17 @@ public class DeliveryRepository {
                 environments.add(batch.environmentId());
             }
         }
+        schedule(routed, environments);
+        return group;
+    }
+
+    /**
+     * In the caller's transaction: a pending row per delivery ({@code environments} holds each one's environment),
+     * leased to this instance and sent once the transaction commits.
+     */
+    public void schedule(List<NewDelivery> routed, List<String> environments) {
         if (routed.isEmpty()) {
-            return group;
+            return;
         }
         var now = Timestamps.now();
         var leaseEnd = Timestamps.column(now.plus(lease));
@@ -120,7 +130,6 @@ public class DeliveryRepository {
             }
         }
         events.publishEvent(new DeliveriesScheduled(stored));
-        return group;
     }
 
     /** Kafka mode's dispatcher step: the deliveries of one event read from the events topic. */
@@ -308,7 +317,23 @@ public class DeliveryRepository {
     }
 
     /** How many of a webhook's deliveries wait (pending, failed and due again, held), and the oldest one's creation. */
-    record Waiting(long count, Instant oldest) {
+    public record Waiting(long count, Instant oldest) {
+    }
+
+    /**
+     * What waits, by webhook, in one environment: read through the index by environment, status and creation, so
+     * delivered and dead rows are never read.
+     */
+    public Map<String, Waiting> waitingByWebhook(String environmentId) {
+        Map<String, Waiting> waiting = new HashMap<>();
+        jdbc.sql("SELECT subscription_id, COUNT(*) AS waiting, MIN(created_at) AS oldest FROM deliveries"
+                + " WHERE environment_id = ? AND status IN ('pending', 'failed') GROUP BY subscription_id")
+                .param(environmentId)
+                .query(rs -> {
+                    waiting.put(rs.getString("subscription_id"),
+                            new Waiting(rs.getLong("waiting"), Timestamps.read(rs, "oldest")));
+                });
+        return waiting;
     }
 
     Waiting waiting(String subscriptionId) {
@@ -367,7 +392,8 @@ public class DeliveryRepository {
                 secrets.open(rs.getString("previous_secret")),
                 Timestamps.read(rs, "previous_secret_expires_at"), (Integer) rs.getObject("timeout_ms"),
                 RetrySchedules.parse(rs.getString("retry_schedule")), (Integer) rs.getObject("rate_limit"),
-                headers(rs.getString("headers"), secrets.open(rs.getString("sensitive_headers"))), rs.getBoolean("paused"));
+                headers(rs.getString("headers"), secrets.open(rs.getString("sensitive_headers"))), rs.getBoolean("paused"),
+                rs.getBoolean("operational"));
     }
 
     private Map<String, String> headers(String plain, String sensitive) {

@@ -22,7 +22,6 @@ import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 import dev.webhookhub.HubProperties;
-import dev.webhookhub.subscription.SubscriptionRepository;
 
 import jakarta.annotation.PreDestroy;
 
@@ -39,7 +38,6 @@ public class Dispatcher {
 
     private final DeliveryRepository deliveries;
     private final DeliveryOutcomeWriter outcomes;
-    private final SubscriptionRepository subscriptions;
     private final OutcomePolicy policy;
     private final EndpointGuards guards;
     private final DeliveryBodies bodies;
@@ -56,12 +54,11 @@ public class Dispatcher {
     private final AtomicInteger freedSinceClaim = new AtomicInteger();
     private final AtomicBoolean claiming = new AtomicBoolean();
 
-    public Dispatcher(DeliveryRepository deliveries, DeliveryOutcomeWriter outcomes, SubscriptionRepository subscriptions,
+    public Dispatcher(DeliveryRepository deliveries, DeliveryOutcomeWriter outcomes,
             OutcomePolicy policy, EndpointGuards guards, DeliveryBodies bodies, DeliveryMetrics metrics,
             ProducerTemplate producer, HubProperties properties) {
         this.deliveries = deliveries;
         this.outcomes = outcomes;
-        this.subscriptions = subscriptions;
         this.policy = policy;
         this.guards = guards;
         this.bodies = bodies;
@@ -210,15 +207,13 @@ public class Dispatcher {
         switch (policy.next(last, attempt, job.retrySchedule(), Instant.now())) {
             case OutcomePolicy.Delivered delivered -> {
                 pass[0].succeeded(took);
-                outcomes.delivered(job.deliveryId(), job.subscriptionId(), attempt, delivered.status());
+                outcomes.delivered(job, attempt, delivered.status());
                 metrics.outcome("delivered");
             }
             case OutcomePolicy.Disable disable -> {
                 pass[0].neutral();
-                subscriptions.disable(job.environmentId(), job.subscriptionId(), disable.reason());
-                outcomes.dead(job.deliveryId(), attempt, status(last), disable.reason() + "; webhook disabled");
+                outcomes.gone(job, attempt, status(last), disable.reason());
                 metrics.outcome("gone");
-                log.warn("webhook {} disabled: {} answered 410 Gone", job.subscriptionId(), job.targetUrl());
             }
             case OutcomePolicy.RetryAt retry -> {
                 pass[0].failed(took);

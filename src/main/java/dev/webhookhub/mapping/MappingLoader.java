@@ -138,6 +138,9 @@ public class MappingLoader {
             if (source != null && !SOURCE_NAME.matcher(source).matches()) {
                 problem("/source", "source name '" + source + "' must be lower-case letters, digits and '-'");
             }
+            if (SourceMapping.HUB_SOURCE.equals(source)) {
+                problem("/source", "source name '" + source + "' is the hub's own, for its operational events");
+            }
             String expectedName = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
             if (source != null && !source.equals(expectedName)) {
                 problem("/source", "source '" + source + "' must match the file name '" + expectedName + "'");

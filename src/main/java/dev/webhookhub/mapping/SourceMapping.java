@@ -26,6 +26,9 @@ public record SourceMapping(
         JsonNode envelopeSchema,
         InboundWebhook inbound) {
 
+    /** The source of the hub's own (operational) events; no mapping file may take it. */
+    public static final String HUB_SOURCE = "hub";
+
     /** How event ids look: {@code evt_} + 16 chars of [a-z0-9], or a UUID. */
     public enum IdFormat {
         EVT, UUID

@@ -52,6 +52,12 @@ public class EventRepository {
         return group;
     }
 
+    /** One event the hub makes itself (an operational event), in the caller's transaction. */
+    public void insert(String id, String environmentId, String source, String type, String envelope, Instant createdAt) {
+        jdbc.sql("INSERT INTO events (id, environment_id, source, type, envelope, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+                .params(id, environmentId, source, type, envelope, Timestamps.column(createdAt)).update();
+    }
+
     public Optional<StoredEvent> find(String environmentId, String id) {
         return jdbc.sql("SELECT seq, id, environment_id, source, type, envelope, created_at FROM events WHERE id = ? AND environment_id = ?")
                 .params(id, environmentId)

@@ -25,6 +25,9 @@ public class SubscribedTypes {
         if (webhook.eventTypes() != null && !webhook.eventTypes().isEmpty()) {
             return webhook.eventTypes();
         }
+        if (webhook.operational()) {
+            return OperationalTypes.ALL;
+        }
         return mappings.eventTypes().values().stream()
                 .filter(type -> webhook.sources() == null || webhook.sources().isEmpty()
                         || webhook.sources().contains(type.source()))
@@ -32,7 +35,7 @@ public class SubscribedTypes {
     }
 
     /** The answer to a read or a change: without the secret. */
-    SubscriptionResponse response(Subscription webhook) {
+    public SubscriptionResponse response(Subscription webhook) {
         return SubscriptionResponse.of(webhook, of(webhook), null);
     }
 

@@ -5,9 +5,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import dev.webhookhub.mapping.SourceMapping;
+
 /**
  * A webhook endpoint of one environment and what it wants to receive. Null lists mean "all". {@code headers} and
- * {@code sensitiveHeaders} go with every delivery (null: none); a paused one holds its deliveries.
+ * {@code sensitiveHeaders} go with every delivery (null: none); a paused one holds its deliveries. An operational
+ * webhook receives the hub's own events about the environment's other webhooks (source {@value #OPERATIONAL_SOURCE})
+ * and nothing else; the others never receive those.
  */
 public record Subscription(
         String id,
@@ -32,7 +36,10 @@ public record Subscription(
         FilterErrors filterErrors,
         Map<String, String> headers,
         Map<String, String> sensitiveHeaders,
-        boolean paused) {
+        boolean paused,
+        boolean operational,
+        Integer lagThresholdSeconds,
+        Instant laggingSince) {
 
     /** Events its filter could not decide on (failed or stopped at its bounds), and the last reason; null if none. */
     public record FilterErrors(long count, String lastError, Instant lastAt) {
@@ -41,8 +48,12 @@ public record Subscription(
     public static final String FORMAT_NATIVE = "native";
     public static final String FORMAT_CLOUDEVENTS = "cloudevents";
 
+    /** The source of the hub's operational events (webhook.disabled...); no mapping may take this name. */
+    public static final String OPERATIONAL_SOURCE = SourceMapping.HUB_SOURCE;
+
     public boolean wants(String source, String type) {
-        return (eventTypes == null || eventTypes.isEmpty() || eventTypes.contains(type))
+        return operational == OPERATIONAL_SOURCE.equals(source)
+                && (eventTypes == null || eventTypes.isEmpty() || eventTypes.contains(type))
                 && (sources == null || sources.isEmpty() || sources.contains(source));
     }
 }

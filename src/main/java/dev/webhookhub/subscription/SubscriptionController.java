@@ -33,40 +33,40 @@ public class SubscriptionController {
     @PostMapping(path = {"/v1/webhooks", "/webhook"}, consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
     public SubscriptionResponse create(Tenant tenant, @RequestBody SubscriptionRequest request) {
-        return types.responseWithSecret(service.create(tenant.environmentId(), request));
+        return types.responseWithSecret(service.create(tenant.environmentId(), request, false));
     }
 
     @GetMapping({"/v1/webhooks", "/webhook"})
     public Map<String, Object> list(Tenant tenant, @RequestParam(required = false) String cursor,
             @RequestParam(defaultValue = "50") int limit) {
-        List<Subscription> page = service.page(tenant.environmentId(), cursor, Pages.checkedLimit(limit) + 1);
+        List<Subscription> page = service.page(tenant.environmentId(), false, cursor, Pages.checkedLimit(limit) + 1);
         return Pages.of(page, limit, types::response, Subscription::id);
     }
 
     @GetMapping({"/v1/webhooks/{id}", "/webhook/{id}"})
     public SubscriptionResponse get(Tenant tenant, @PathVariable String id) {
-        return types.response(service.get(tenant.environmentId(), id));
+        return types.response(service.get(tenant.environmentId(), id, false));
     }
 
     @PatchMapping(path = {"/v1/webhooks/{id}", "/webhook/{id}"}, consumes = MediaType.APPLICATION_JSON_VALUE)
     public SubscriptionResponse update(Tenant tenant, @PathVariable String id, @RequestBody SubscriptionRequest request) {
-        return types.response(service.update(tenant.environmentId(), id, request));
+        return types.response(service.update(tenant.environmentId(), id, request, false));
     }
 
     @PostMapping({"/v1/webhooks/{id}/rotate-secret", "/webhook/{id}/rotate-secret"})
     public SubscriptionResponse rotateSecret(Tenant tenant, @PathVariable String id) {
-        return types.responseWithSecret(service.rotateSecret(tenant.environmentId(), id));
+        return types.responseWithSecret(service.rotateSecret(tenant.environmentId(), id, false));
     }
 
     /** The signing secret, for a subscriber who lost it; list and read answers leave it out. */
     @GetMapping({"/v1/webhooks/{id}/secret", "/webhook/{id}/secret"})
     public Map<String, String> secret(Tenant tenant, @PathVariable String id) {
-        return Map.of("secret", service.get(tenant.environmentId(), id).secret());
+        return Map.of("secret", service.get(tenant.environmentId(), id, false).secret());
     }
 
     @DeleteMapping({"/v1/webhooks/{id}", "/webhook/{id}"})
     @ResponseStatus(HttpStatus.NO_CONTENT)
     public void delete(Tenant tenant, @PathVariable String id) {
-        service.delete(tenant.environmentId(), id);
+        service.delete(tenant.environmentId(), id, false);
     }
 }

@@ -5,9 +5,11 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -29,10 +31,11 @@ public class SubscriptionRepository {
     };
     private static final String COLUMNS = "id, environment_id, target_url, is_active, event_types, sources, filter, format,"
             + " rate_limit, description, secret, previous_secret, previous_secret_expires_at, disabled_reason, timeout_ms,"
-            + " retry_schedule, failing_since, created_at, updated_at, headers, sensitive_headers, paused";
+            + " retry_schedule, failing_since, created_at, updated_at, headers, sensitive_headers, paused, operational,"
+            + " lag_threshold_seconds";
     private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
     };
-    private static final String READ_COLUMNS = COLUMNS + ", filter_errors, last_filter_error, last_filter_error_at";
+    private static final String READ_COLUMNS = COLUMNS + ", filter_errors, last_filter_error, last_filter_error_at, lagging_since";
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
@@ -53,14 +56,14 @@ public class SubscriptionRepository {
     }
 
     public void insert(Subscription s) {
-        jdbc.sql("INSERT INTO subscriptions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        jdbc.sql("INSERT INTO subscriptions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(s.id(), s.environmentId(), s.targetUrl(), s.active(), write(s.eventTypes()), write(s.sources()),
                         s.filter(), s.format(), s.rateLimit(), s.description(), secrets.seal(s.secret()),
                         secrets.seal(s.previousSecret()),
                         Timestamps.column(s.previousSecretExpiresAt()), s.disabledReason(), s.timeoutMs(),
                         RetrySchedules.format(s.retrySchedule()), Timestamps.column(s.failingSince()),
                         Timestamps.column(s.createdAt()), Timestamps.column(s.updatedAt()), json.write(s.headers()),
-                        secrets.seal(json.write(s.sensitiveHeaders())), s.paused())
+                        secrets.seal(json.write(s.sensitiveHeaders())), s.paused(), s.operational(), s.lagThresholdSeconds())
                 .update();
         changed(s.environmentId());
     }
@@ -70,14 +73,15 @@ public class SubscriptionRepository {
                 UPDATE subscriptions SET target_url = ?, is_active = ?, event_types = ?, sources = ?, filter = ?, format = ?,
                   rate_limit = ?, description = ?, secret = ?, previous_secret = ?, previous_secret_expires_at = ?,
                   disabled_reason = ?, timeout_ms = ?, retry_schedule = ?, failing_since = ?, updated_at = ?,
-                  headers = ?, sensitive_headers = ?, paused = ?
+                  headers = ?, sensitive_headers = ?, paused = ?, lag_threshold_seconds = ?
                 WHERE id = ? AND environment_id = ?""")
                 .params(s.targetUrl(), s.active(), write(s.eventTypes()), write(s.sources()), s.filter(), s.format(),
                         s.rateLimit(), s.description(), secrets.seal(s.secret()), secrets.seal(s.previousSecret()),
                         Timestamps.column(s.previousSecretExpiresAt()), s.disabledReason(), s.timeoutMs(),
                         RetrySchedules.format(s.retrySchedule()), Timestamps.column(s.failingSince()),
                         Timestamps.column(s.updatedAt()), json.write(s.headers()),
-                        secrets.seal(json.write(s.sensitiveHeaders())), s.paused(), s.id(), s.environmentId())
+                        secrets.seal(json.write(s.sensitiveHeaders())), s.paused(), s.lagThresholdSeconds(), s.id(),
+                        s.environmentId())
                 .update();
         changed(s.environmentId());
     }
@@ -94,12 +98,15 @@ public class SubscriptionRepository {
                 .query(Long.class).single();
     }
 
-    /** One page in creation order, after the subscription {@code afterId} (the cursor), or from the start. */
-    public List<Subscription> page(String environmentId, String afterId, int limit) {
-        return jdbc.sql("SELECT " + READ_COLUMNS + " FROM subscriptions WHERE environment_id = ?"
+    /**
+     * One page of the webhooks or of the operational webhooks, in creation order, after the subscription
+     * {@code afterId} (the cursor), or from the start.
+     */
+    public List<Subscription> page(String environmentId, boolean operational, String afterId, int limit) {
+        return jdbc.sql("SELECT " + READ_COLUMNS + " FROM subscriptions WHERE environment_id = ? AND operational = ?"
                 + " AND seq > COALESCE((SELECT seq FROM subscriptions WHERE id = ? AND environment_id = ?), 0)"
                 + " ORDER BY seq FETCH FIRST ? ROWS ONLY")
-                .params(environmentId, afterId, environmentId, limit)
+                .params(environmentId, operational, afterId, environmentId, limit)
                 .query(this::map)
                 .list();
     }
@@ -135,38 +142,87 @@ public class SubscriptionRepository {
                 .param(environmentId).update();
     }
 
-    /** Stops deliveries to an endpoint that is gone or has failed for too long; PATCH is_active=true re-enables. */
-    public void disable(String environmentId, String id, String reason) {
-        jdbc.sql("UPDATE subscriptions SET is_active = FALSE, disabled_reason = ?, updated_at = ? WHERE id = ? AND environment_id = ?")
+    /**
+     * Stops deliveries to an endpoint that is gone or has failed for too long; PATCH is_active=true re-enables.
+     * @return whether this call disabled it (false: it was disabled already, or is gone)
+     */
+    public boolean disable(String environmentId, String id, String reason) {
+        boolean disabled = jdbc.sql("UPDATE subscriptions SET is_active = FALSE, disabled_reason = ?, updated_at = ?"
+                + " WHERE id = ? AND environment_id = ? AND is_active = TRUE")
                 .params(reason, Timestamps.column(Timestamps.now()), id, environmentId)
-                .update();
+                .update() == 1;
         changed(environmentId);
+        return disabled;
+    }
+
+    /** Webhooks that just began to fail, and since when each of the webhooks marked has been failing. */
+    public record Failing(Set<String> began, Map<String, Instant> since) {
     }
 
     /**
      * Tracks continuous failure: the first failure after a success starts the clock, a success stops it
      * ({@link #clearFailing}).
-     * @return since when each of these webhooks has been failing
      */
-    public Map<String, Instant> markFailing(Collection<String> ids, Instant now) {
+    public Failing markFailing(Collection<String> ids, Instant now) {
         if (ids.isEmpty()) {
-            return Map.of();
+            return new Failing(Set.of(), Map.of());
         }
-        template.batchUpdate("UPDATE subscriptions SET failing_since = ? WHERE id = ? AND failing_since IS NULL",
-                ids.stream().map(id -> new Object[] {Timestamps.column(now), id}).toList());
+        List<String> ordered = List.copyOf(ids);
+        int[] updated = template.batchUpdate("UPDATE subscriptions SET failing_since = ? WHERE id = ? AND failing_since IS NULL",
+                ordered.stream().map(id -> new Object[] {Timestamps.column(now), id}).toList());
+        Set<String> began = new HashSet<>();
+        for (int i = 0; i < updated.length; i++) {
+            if (updated[i] > 0) {
+                began.add(ordered.get(i));
+            }
+        }
         Map<String, Instant> since = new HashMap<>();
         jdbc.sql("SELECT id, failing_since FROM subscriptions WHERE id IN (:ids) AND failing_since IS NOT NULL")
                 .param("ids", ids)
                 .query(rs -> {
                     since.put(rs.getString("id"), Timestamps.read(rs, "failing_since"));
                 });
-        return since;
+        return new Failing(began, since);
     }
 
-    /** The webhooks just delivered to are not failing (any more). */
-    public void clearFailing(Collection<String> ids) {
-        template.batchUpdate("UPDATE subscriptions SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL",
-                ids.stream().map(id -> new Object[] {id}).toList());
+    /**
+     * The webhooks just delivered to are not failing (any more).
+     * @return those of them that were failing until now
+     */
+    public Set<String> clearFailing(Collection<String> ids) {
+        List<String> ordered = List.copyOf(ids);
+        int[] updated = template.batchUpdate("UPDATE subscriptions SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL",
+                ordered.stream().map(id -> new Object[] {id}).toList());
+        Set<String> recovered = new HashSet<>();
+        for (int i = 0; i < updated.length; i++) {
+            if (updated[i] > 0) {
+                recovered.add(ordered.get(i));
+            }
+        }
+        return recovered;
+    }
+
+    /** @return whether this call marked it lagging (false: another instance did, or it is gone) */
+    public boolean startLagging(String id, Instant since) {
+        return jdbc.sql("UPDATE subscriptions SET lagging_since = ? WHERE id = ? AND lagging_since IS NULL")
+                .params(Timestamps.column(since), id).update() == 1;
+    }
+
+    /** Webhooks marked lagging, of every environment. */
+    public Set<String> lagging() {
+        return new HashSet<>(jdbc.sql("SELECT id FROM subscriptions WHERE lagging_since IS NOT NULL").query(String.class).list());
+    }
+
+    /** Environments with at least one active webhook that is not operational. */
+    public List<String> environmentsWithWebhooks() {
+        return jdbc.sql("SELECT DISTINCT environment_id FROM subscriptions WHERE is_active = TRUE AND operational = FALSE")
+                .query(String.class).list();
+    }
+
+    /** @return whether this call ended its lagging */
+    public boolean stopLagging(String id) {
+        return jdbc.sql("UPDATE subscriptions SET lagging_since = NULL WHERE id = ? AND lagging_since IS NOT NULL")
+                .param(id).update() == 1;
     }
 
     /** Filter skips of one webhook since they were last written. */
@@ -217,7 +273,8 @@ public class SubscriptionRepository {
                 rs.getLong("filter_errors") == 0 ? null : new Subscription.FilterErrors(rs.getLong("filter_errors"),
                         rs.getString("last_filter_error"), Timestamps.read(rs, "last_filter_error_at")),
                 headers(rs.getString("headers")), headers(secrets.open(rs.getString("sensitive_headers"))),
-                rs.getBoolean("paused"));
+                rs.getBoolean("paused"), rs.getBoolean("operational"), (Integer) rs.getObject("lag_threshold_seconds"),
+                Timestamps.read(rs, "lagging_since"));
     }
 
     /** Headers as stored (JSON), or null. */

@@ -25,5 +25,12 @@ public record SubscriptionRequest(
         DestinationRequest destination,
         Map<String, String> headers,
         @JsonProperty("sensitive_headers") Map<String, String> sensitiveHeaders,
-        Boolean paused) {
+        Boolean paused,
+        @JsonProperty("lag_threshold_seconds") Integer lagThresholdSeconds) {
+
+    /** What an operational webhook may set: where to, which of the hub's event types, a description, active or not. */
+    public static SubscriptionRequest operational(String url, List<String> eventTypes, Boolean isActive, String description) {
+        return new SubscriptionRequest(url, eventTypes, isActive, null, null, null, null, description, null, null, null,
+                null, null, null, null);
+    }
 }

@@ -42,7 +42,9 @@ public record SubscriptionResponse(
         @JsonProperty("all_event_types") Boolean allEventTypes,
         Map<String, String> destination,
         Map<String, String> headers,
-        Boolean paused) {
+        Boolean paused,
+        @JsonProperty("lag_threshold_seconds") Integer lagThresholdSeconds,
+        @JsonProperty("lagging_since") String laggingSince) {
 
     /**
      * @param eventTypes what {@link SubscribedTypes} says the webhook receives
@@ -65,6 +67,6 @@ public record SubscriptionResponse(
                     case Destination.Http http -> null;
                     case Destination.KafkaTopic kafka -> Map.of("type", "kafka", "topic", kafka.topic());
                     case Destination.AmqpQueue amqp -> Map.of("type", "amqp", "queue", amqp.queue());
-                }, s.headers(), s.paused() ? Boolean.TRUE : null);
+                }, s.headers(), s.paused() ? Boolean.TRUE : null, s.lagThresholdSeconds(), Timestamps.iso(s.laggingSince()));
     }
 }

@@ -26,6 +26,7 @@ public class SubscriptionService {
     static final Duration PREVIOUS_SECRET_VALIDITY = Duration.ofHours(24);
     private static final int MAX_TIMEOUT_SECONDS = 120;
     private static final Duration MAX_RETRY_DELAY = Duration.ofHours(24);
+    private static final int MAX_LAG_THRESHOLD_SECONDS = 7 * 24 * 3600;
 
     private final SubscriptionRepository subscriptions;
     private final MappingRegistry mappings;
@@ -46,8 +47,9 @@ public class SubscriptionService {
         this.maxPerEnvironment = properties.subscriptions().maxPerEnvironment();
     }
 
+    /** A webhook, or with {@code operational} an operational webhook (which receives the hub's own events). */
     @Transactional
-    public Subscription create(String environmentId, SubscriptionRequest request) {
+    public Subscription create(String environmentId, SubscriptionRequest request, boolean operational) {
         String target = target(request);
         if (target == null) {
             throw ApiException.badRequest("target_url (or url), or a destination, is required");
@@ -60,7 +62,8 @@ public class SubscriptionService {
                 request.description(), Secrets.newSigningSecret(), null, null, null, timeoutMs(request.timeoutSeconds()),
                 schedule(request.retrySchedule()), null, now, now, null,
                 WebhookHeaders.checked("headers", request.headers()),
-                WebhookHeaders.checked("sensitive_headers", request.sensitiveHeaders()), Boolean.TRUE.equals(request.paused()));
+                WebhookHeaders.checked("sensitive_headers", request.sensitiveHeaders()), Boolean.TRUE.equals(request.paused()),
+                operational, lagThreshold(request.lagThresholdSeconds()), null);
         validate(subscription);
         if (subscriptions.count(environmentId) >= maxPerEnvironment) {
             throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "this environment has " + maxPerEnvironment
@@ -71,8 +74,8 @@ public class SubscriptionService {
     }
 
     @Transactional
-    public Subscription update(String environmentId, String id, SubscriptionRequest request) {
-        Subscription current = get(environmentId, id);
+    public Subscription update(String environmentId, String id, SubscriptionRequest request, boolean operational) {
+        Subscription current = get(environmentId, id, operational);
         boolean reactivated = Boolean.TRUE.equals(request.isActive()) && !current.active();
         String target = target(request);
         var changed = new Subscription(current.id(), environmentId, target == null ? current.targetUrl() : target,
@@ -92,7 +95,9 @@ public class SubscriptionService {
                 request.headers() == null ? current.headers() : WebhookHeaders.checked("headers", request.headers()),
                 request.sensitiveHeaders() == null ? current.sensitiveHeaders()
                         : WebhookHeaders.checked("sensitive_headers", request.sensitiveHeaders()),
-                request.paused() == null ? current.paused() : request.paused());
+                request.paused() == null ? current.paused() : request.paused(), current.operational(),
+                request.lagThresholdSeconds() == null ? current.lagThresholdSeconds() : lagThreshold(request.lagThresholdSeconds()),
+                current.laggingSince());
         validate(changed);
         subscriptions.update(changed);
         if (current.paused() && !changed.paused()) {
@@ -106,33 +111,40 @@ public class SubscriptionService {
      * receivers can switch over without dropping a delivery.
      */
     @Transactional
-    public Subscription rotateSecret(String environmentId, String id) {
-        Subscription s = get(environmentId, id);
+    public Subscription rotateSecret(String environmentId, String id, boolean operational) {
+        Subscription s = get(environmentId, id, operational);
         var now = Timestamps.now();
         var rotated = new Subscription(s.id(), s.environmentId(), s.targetUrl(), s.active(), s.eventTypes(), s.sources(),
                 s.filter(), s.format(), s.rateLimit(), s.description(), Secrets.newSigningSecret(), s.secret(),
                 now.plus(PREVIOUS_SECRET_VALIDITY), s.disabledReason(), s.timeoutMs(), s.retrySchedule(), s.failingSince(),
-                s.createdAt(), now, s.filterErrors(), s.headers(), s.sensitiveHeaders(), s.paused());
+                s.createdAt(), now, s.filterErrors(), s.headers(), s.sensitiveHeaders(), s.paused(), s.operational(),
+                s.lagThresholdSeconds(), s.laggingSince());
         subscriptions.update(rotated);
         return rotated;
     }
 
+    /** A webhook or an operational webhook: their deliveries, stats and tests are read alike. */
     public Subscription get(String environmentId, String id) {
         return subscriptions.find(environmentId, id).orElseThrow(() -> ApiException.notFound("webhook", id));
     }
 
-    public List<Subscription> page(String environmentId, String cursor, int limit) {
-        if (cursor != null && subscriptions.find(environmentId, cursor).isEmpty()) {
-            throw ApiException.badRequest("cursor '" + cursor + "' is not a webhook of this environment");
+    /** A webhook, or with {@code operational} an operational webhook; the other kind is not found. */
+    public Subscription get(String environmentId, String id, boolean operational) {
+        return subscriptions.find(environmentId, id).filter(s -> s.operational() == operational)
+                .orElseThrow(() -> ApiException.notFound(operational ? "operational webhook" : "webhook", id));
+    }
+
+    public List<Subscription> page(String environmentId, boolean operational, String cursor, int limit) {
+        if (cursor != null && subscriptions.find(environmentId, cursor).filter(s -> s.operational() == operational).isEmpty()) {
+            throw ApiException.badRequest("cursor '" + cursor + "' is not a webhook of this list");
         }
-        return subscriptions.page(environmentId, cursor, limit);
+        return subscriptions.page(environmentId, operational, cursor, limit);
     }
 
     @Transactional
-    public void delete(String environmentId, String id) {
-        if (!subscriptions.delete(environmentId, id)) {
-            throw ApiException.notFound("webhook", id);
-        }
+    public void delete(String environmentId, String id, boolean operational) {
+        get(environmentId, id, operational);
+        subscriptions.delete(environmentId, id);
     }
 
     /** Where the request sends deliveries, as stored: its URL or its broker destination; null when it names neither. */
@@ -151,6 +163,9 @@ public class SubscriptionService {
     }
 
     private void validate(Subscription s) {
+        if (s.operational()) {
+            validateOperational(s);
+        }
         WebhookHeaders.checkTogether(s.headers(), s.sensitiveHeaders());
         // the store's column sizes, said up front rather than as a database error
         checkLength("target_url", s.targetUrl(), 2048);
@@ -164,7 +179,7 @@ public class SubscriptionService {
                     throw ApiException.badRequest(reason);
                 });
         var known = mappings.eventTypes();
-        if (s.eventTypes() != null) {
+        if (s.eventTypes() != null && !s.operational()) {
             List<String> unknown = s.eventTypes().stream().filter(t -> !known.containsKey(t)).toList();
             if (!unknown.isEmpty()) {
                 throw new ApiException(HttpStatus.BAD_REQUEST, "unknown event type(s) " + unknown
@@ -192,6 +207,20 @@ public class SubscriptionService {
         }
     }
 
+    /** An operational webhook receives the hub's own event types at a URL; nothing else of a webhook applies. */
+    private static void validateOperational(Subscription s) {
+        if (!(Destination.of(s.targetUrl()) instanceof Destination.Http)) {
+            throw ApiException.badRequest("an operational webhook delivers to a URL");
+        }
+        if (s.eventTypes() != null) {
+            List<String> unknown = s.eventTypes().stream().filter(t -> !OperationalTypes.ALL.contains(t)).toList();
+            if (!unknown.isEmpty()) {
+                throw new ApiException(HttpStatus.BAD_REQUEST, "unknown operational event type(s) " + unknown,
+                        Map.of("valid_event_types", OperationalTypes.ALL));
+            }
+        }
+    }
+
     /** The types whose events the webhook's filter will be asked about. */
     private List<String> typesSeenBy(Subscription s) {
         return mappings.eventTypes().values().stream()
@@ -210,6 +239,13 @@ public class SubscriptionService {
         if (value != null && value.length() > max) {
             throw ApiException.badRequest(field + " must be at most " + max + " characters");
         }
+    }
+
+    private static Integer lagThreshold(Integer seconds) {
+        if (seconds != null && (seconds < 1 || seconds > MAX_LAG_THRESHOLD_SECONDS)) {
+            throw ApiException.badRequest("lag_threshold_seconds must be between 1 and " + MAX_LAG_THRESHOLD_SECONDS);
+        }
+        return seconds;
     }
 
     private static Integer timeoutMs(Integer seconds) {

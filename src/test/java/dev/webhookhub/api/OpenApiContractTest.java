@@ -124,6 +124,17 @@ class OpenApiContractTest extends HubTest {
             }
             receiver.byDefault(TestReceiver.Reply.status(500));
             call(paths, exercised, env, "POST", "/v1/deliveries/{id}/retry", "/v1/deliveries/" + delivery + "/retry", "");
+
+            String ops = (String) call(paths, exercised, env, "POST", "/v1/operational-webhooks", "/v1/operational-webhooks",
+                    HubClient.json(Map.of("url", receiver.url("/ops")))).json().get("id");
+            call(paths, exercised, env, "GET", "/v1/operational-webhooks", "/v1/operational-webhooks", null);
+            call(paths, exercised, env, "GET", "/v1/operational-webhooks/{id}", "/v1/operational-webhooks/" + ops, null);
+            call(paths, exercised, env, "PATCH", "/v1/operational-webhooks/{id}", "/v1/operational-webhooks/" + ops,
+                    "{\"event_types\": [\"delivery.dead\"]}");
+            call(paths, exercised, env, "POST", "/v1/operational-webhooks/{id}/rotate-secret",
+                    "/v1/operational-webhooks/" + ops + "/rotate-secret", "");
+            call(paths, exercised, env, "GET", "/v1/operational-webhooks/{id}/secret", "/v1/operational-webhooks/" + ops + "/secret", null);
+            call(paths, exercised, env, "DELETE", "/v1/operational-webhooks/{id}", "/v1/operational-webhooks/" + ops, null);
         }
         HubClient admin = admin();
         var newEnv = call(paths, exercised, admin, "POST", "/v1/environments", "/v1/environments",

@@ -1,6 +1,7 @@
 package dev.webhookhub.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -64,7 +65,7 @@ class ConsoleBrowserTest extends HubTest {
     @Test
     void anOperatorManagesTheWholeFlowWithoutCurl() throws Exception {
         HubClient env = newEnvironment();
-        try (var receiver = TestReceiver.start()) {
+        try (var receiver = TestReceiver.start(); var ops = TestReceiver.start()) {
             // sign in
             browser.get("http://127.0.0.1:" + port + "/");
             WebElement key = waitFor(By.id("api-key"));
@@ -95,10 +96,20 @@ class ConsoleBrowserTest extends HubTest {
                     "last 24h", "0 deliveries");
             screenshot("3-webhook-deliveries");
 
+            // an operational webhook, told about the failures below
+            browser.get("http://127.0.0.1:" + port + "/#/webhooks");
+            waitFor(By.id("ops-url")).sendKeys(ops.url("/ops"));
+            click(By.cssSelector("input[name=ops-type][value='webhook.lagging']"));
+            click(By.id("add-ops"));
+            waiting().until(d -> d.findElements(By.cssSelector("#operational-webhooks tr[data-id]")).size() == 1);
+            assertThat(browser.findElement(By.id("operational-webhooks")).getText()).contains(ops.url("/ops"), "delivery.dead")
+                    .doesNotContain("webhook.lagging");
+
             // a failing endpoint: the delivery dies after the (compressed) schedule; retry it once the endpoint is back
             receiver.byDefault(Reply.status(500).withBody("{\"error\":\"maintenance\"}"));
             ingest(env, "configly", syncFailed("console-2"));
             awaitRow(webhookPage, "tr[data-status=dead]");
+            await().atMost(Duration.ofSeconds(10)).until(() -> ops.received().stream().anyMatch(r -> r.body().contains("\"delivery.dead\"")));
             receiver.byDefault(Reply.status(204));
             click(By.cssSelector("tr[data-status=dead] button.retry"));
             awaitCount(webhookPage, "tr[data-status=delivered]", 2);
