@@ -27,7 +27,16 @@ public record HubProperties(
         String queue,
         Jsonata jsonata,
         Subscriptions subscriptions,
-        Api api) {
+        Api api,
+        Retention retention) {
+
+    /**
+     * How long events and finished deliveries (delivered or dead, with their attempt logs) are kept; zero keeps them.
+     * Purged every {@code interval}, in transactions of at most {@code batchSize} rows, for at most {@code maxRun}
+     * per run.
+     */
+    public record Retention(Duration events, Duration deliveries, Duration interval, int batchSize, Duration maxRun) {
+    }
 
     /**
      * Limits of the management API: the largest request body outside ingest, and how many failed authentications one
