@@ -274,7 +274,42 @@ async function webhook(id) {
         const done = await attempt(() => api("POST", "/v1/webhooks/" + id + "/replay" + params({ since: isoFromLocal(since.value) })));
         if (done) { flash(done.replayed + " event(s) replayed."); setTimeout(reload, 500); }
       } }, "Replay")),
+    recoverCard(id, reload),
     deliveryTable(deliveries.data, reload));
+}
+
+/** Bulk recovery: failed and/or dead deliveries since a time sent again by a job; a preview count first. */
+function recoverCard(id, reload) {
+  const since = h("input", { type: "datetime-local", id: "recover-since" });
+  const statusBox = (value) => h("label", {}, h("input", { type: "checkbox", name: "recover-status", value, checked: true }), " ", value);
+  const progress = h("span", { id: "recover-progress", class: "muted" });
+  const body = () => ({
+    since: since.value ? isoFromLocal(since.value) : undefined,
+    statuses: [...document.querySelectorAll("input[name=recover-status]:checked")].map((c) => c.value),
+  });
+  const follow = async (jobId) => {
+    const job = await attempt(() => api("GET", "/v1/jobs/" + jobId));
+    if (!job) return;
+    progress.replaceChildren(status(job.status), " " + job.processed + " of " + job.total,
+      job.status === "queued" || job.status === "running" ? h("button", { id: "cancel-recovery", onclick: async () => {
+        if (await attempt(() => api("POST", "/v1/jobs/" + jobId + "/cancel"))) flash("Recovery cancelled.");
+      } }, "Cancel") : null);
+    if (job.status === "queued" || job.status === "running") setTimeout(() => follow(jobId), 500);
+    else if (job.status === "done") setTimeout(reload, 1000);
+  };
+  return h("div", { class: "card", id: "recover" },
+    h("div", { class: "row" },
+      h("div", {}, h("label", { for: "recover-since" }, "Recover deliveries since"), since),
+      statusBox("failed"), statusBox("dead"),
+      h("button", { id: "recover-preview", onclick: async () => {
+        const counted = await attempt(() => api("POST", "/v1/webhooks/" + id + "/recover/preview", body()));
+        if (counted) progress.replaceChildren(counted.matched + " deliveries would be sent again");
+      } }, "Preview"),
+      h("button", { id: "recover-start", onclick: async () => {
+        const started = await attempt(() => api("POST", "/v1/webhooks/" + id + "/recover", body()));
+        if (started) { flash("Recovery of " + started.total + " deliveries started."); follow(started.job_id); }
+      } }, "Recover")),
+    progress);
 }
 
 // ---- deliveries ----------------------------------------------------------------------------------------------------

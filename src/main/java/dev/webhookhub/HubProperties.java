@@ -28,7 +28,16 @@ public record HubProperties(
         Jsonata jsonata,
         Subscriptions subscriptions,
         Api api,
-        Retention retention) {
+        Retention retention,
+        Jobs jobs) {
+
+    /**
+     * Background jobs (bulk recovery): deliveries per page (one transaction each), how long an instance holds a job
+     * between pages before another may take it over, how often queued jobs are looked for, and how many unfinished
+     * jobs one environment may have.
+     */
+    public record Jobs(int pageSize, Duration lease, Duration pollInterval, int maxUnfinishedPerEnvironment) {
+    }
 
     /**
      * How long events and finished deliveries (delivered or dead, with their attempt logs) are kept; zero keeps them.

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -49,6 +50,9 @@ class OpenApiContractTest extends HubTest {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Autowired
+    CamelContext camel;
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
@@ -124,6 +128,20 @@ class OpenApiContractTest extends HubTest {
             }
             receiver.byDefault(TestReceiver.Reply.status(500));
             call(paths, exercised, env, "POST", "/v1/deliveries/{id}/retry", "/v1/deliveries/" + delivery + "/retry", "");
+
+            String recover = HubClient.json(Map.of("since", "2020-01-01T00:00:00Z"));
+            call(paths, exercised, env, "POST", "/v1/webhooks/{id}/recover/preview", "/v1/webhooks/" + webhook + "/recover/preview", recover);
+            // held back from the runner so that it can still be cancelled
+            camel.getRouteController().suspendRoute("run-jobs");
+            try {
+                String job = (String) call(paths, exercised, env, "POST", "/v1/webhooks/{id}/recover",
+                        "/v1/webhooks/" + webhook + "/recover", recover).json().get("job_id");
+                call(paths, exercised, env, "GET", "/v1/jobs", "/v1/jobs", null);
+                call(paths, exercised, env, "GET", "/v1/jobs/{id}", "/v1/jobs/" + job, null);
+                call(paths, exercised, env, "POST", "/v1/jobs/{id}/cancel", "/v1/jobs/" + job + "/cancel", "");
+            } finally {
+                camel.getRouteController().resumeRoute("run-jobs");
+            }
 
             String ops = (String) call(paths, exercised, env, "POST", "/v1/operational-webhooks", "/v1/operational-webhooks",
                     HubClient.json(Map.of("url", receiver.url("/ops")))).json().get("id");

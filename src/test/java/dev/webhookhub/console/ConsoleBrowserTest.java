@@ -111,7 +111,15 @@ class ConsoleBrowserTest extends HubTest {
             awaitRow(webhookPage, "tr[data-status=dead]");
             await().atMost(Duration.ofSeconds(10)).until(() -> ops.received().stream().anyMatch(r -> r.body().contains("\"delivery.dead\"")));
             receiver.byDefault(Reply.status(204));
-            click(By.cssSelector("tr[data-status=dead] button.retry"));
+            assertThat(browser.findElements(By.cssSelector("tr[data-status=dead] button.retry"))).hasSize(1);
+            // bulk recovery instead of that one retry: a preview count, then a job followed to its end
+            ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                    "document.getElementById('recover-since').value = '2020-01-01T00:00';");
+            click(By.id("recover-preview"));
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("recover-progress"), "1 deliveries would be sent again"));
+            click(By.id("recover-start"));
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("recover-progress"), "1 of 1"));
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("recover-progress"), "done"));
             awaitCount(webhookPage, "tr[data-status=delivered]", 2);
 
             // the delivery's attempts: status codes, latency, response body

@@ -34,6 +34,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "hub.delivery.circuit-open-for=2s",
         "hub.delivery.lag.check-interval=300ms",
         "hub.retention.interval=1s",
+        "hub.jobs.page-size=50",
+        "hub.jobs.poll-interval=200ms",
         // every test client is 127.0.0.1, and the suite probes bad credentials on purpose in many classes that
         // share this hub; AuthFailureLimitTest checks the limiter with its own
         "hub.api.max-auth-failures=100000"})
