@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Everything one attempt needs: the delivery, its event's envelope and its subscription's endpoint, secrets and
- * headers (its headers and sensitive headers together, empty when none); whether that is an operational webhook.
+ * headers (its headers and sensitive headers together, empty when none); whether that is an operational webhook;
+ * the delivery's ordering key, if its webhook orders them.
  */
 public record DeliveryJob(
         String deliveryId,
@@ -30,5 +31,6 @@ public record DeliveryJob(
         Integer rateLimit,
         Map<String, String> headers,
         boolean paused,
-        boolean operational) {
+        boolean operational,
+        String orderingKey) {
 }

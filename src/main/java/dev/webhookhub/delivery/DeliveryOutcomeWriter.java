@@ -80,6 +80,7 @@ public class DeliveryOutcomeWriter {
     private final Map<String, Failing> failing = new ConcurrentHashMap<>();
     private final Queue<Disabling> disabling = new ConcurrentLinkedQueue<>();
     private final Queue<OperationalEvents.Notice> notices = new ConcurrentLinkedQueue<>();
+    private final Queue<DeliveryRepository.OrderedDone> orderedDone = new ConcurrentLinkedQueue<>();
     private final Duration disableAfter;
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("delivery-outcome-writer").daemon().factory());
@@ -107,6 +108,14 @@ public class DeliveryOutcomeWriter {
     public void delivered(DeliveryJob job, int attempts, Integer statusCode) {
         delivered.add(new Delivered(job.deliveryId(), attempts, statusCode, Instant.now()));
         succeeded.put(job.subscriptionId(), OperationalEvents.About.of(job));
+        finished(job);
+    }
+
+    /** Its key's next delivery may go, once this outcome is written. */
+    private void finished(DeliveryJob job) {
+        if (job.orderingKey() != null) {
+            orderedDone.add(new DeliveryRepository.OrderedDone(job.deliveryId(), job.subscriptionId(), job.orderingKey()));
+        }
     }
 
     /** Not sent now (endpoint busy, circuit open, rate limit): due again at {@code until}; its lease holds till then. */
@@ -120,9 +129,14 @@ public class DeliveryOutcomeWriter {
         failing.put(job.subscriptionId(), new Failing(OperationalEvents.About.of(job), statusCode, error));
     }
 
-    /** Will not be sent again: retries used up, or its webhook is disabled. */
-    public void dead(String deliveryId, int attempts, Integer statusCode, String error) {
+    private void dead(String deliveryId, int attempts, Integer statusCode, String error) {
         dead.add(new Dead(deliveryId, attempts, statusCode, error, Instant.now()));
+    }
+
+    /** Will not be sent: its webhook is disabled. */
+    public void discarded(DeliveryJob job, String reason) {
+        dead(job.deliveryId(), job.attempts(), null, reason);
+        finished(job);
     }
 
     /** Dead after its last retry failed; its webhook is failing. */
@@ -130,12 +144,14 @@ public class DeliveryOutcomeWriter {
         dead(job.deliveryId(), attempts, statusCode, error);
         failing.put(job.subscriptionId(), new Failing(OperationalEvents.About.of(job), statusCode, error));
         notices.add(OperationalEvents.dead(job, attempts, statusCode, error));
+        finished(job);
     }
 
     /** The endpoint said it is gone: this delivery is dead and its webhook is disabled. */
     public void gone(DeliveryJob job, int attempts, Integer statusCode, String reason) {
         dead(job.deliveryId(), attempts, statusCode, reason + "; webhook disabled");
         disabling.add(new Disabling(OperationalEvents.About.of(job), reason));
+        finished(job);
     }
 
     @PostConstruct
@@ -155,13 +171,14 @@ public class DeliveryOutcomeWriter {
         List<Deferred> deferredBatch = drain(deferred);
         List<Disabling> disablingBatch = drain(disabling);
         List<OperationalEvents.Notice> noticeBatch = drain(notices);
+        List<DeliveryRepository.OrderedDone> orderedBatch = drain(orderedDone);
         Map<String, OperationalEvents.About> recovered = new HashMap<>(succeeded);
         recovered.forEach(succeeded::remove);
         Map<String, Failing> failed = new HashMap<>(failing);
         failed.forEach(failing::remove);
         if (attemptBatch.isEmpty() && deliveredBatch.isEmpty() && retryingBatch.isEmpty() && deadBatch.isEmpty()
                 && deferredBatch.isEmpty() && recovered.isEmpty() && failed.isEmpty() && disablingBatch.isEmpty()
-                && noticeBatch.isEmpty()) {
+                && noticeBatch.isEmpty() && orderedBatch.isEmpty()) {
             return;
         }
         Instant now = Instant.now();
@@ -173,6 +190,7 @@ public class DeliveryOutcomeWriter {
                 deliveries.markForRetry(retryingBatch);
                 deliveries.markDead(deadBatch);
                 deliveries.defer(deferredBatch);
+                deliveries.releaseNextOrdered(orderedBatch);
                 List<OperationalEvents.Notice> toTell = new ArrayList<>(noticeBatch);
                 // a success in the same few milliseconds as a failure wins: the webhook is not failing continuously
                 SubscriptionRepository.Failing marked = subscriptions.markFailing(failed.keySet(), now);
@@ -199,6 +217,7 @@ public class DeliveryOutcomeWriter {
             writeAlone(() -> deliveries.markForRetry(retryingBatch));
             writeAlone(() -> deliveries.markDead(deadBatch));
             writeAlone(() -> deliveries.defer(deferredBatch));
+            writeAlone(() -> deliveries.releaseNextOrdered(orderedBatch));
             writeAlone(() -> subscriptions.markFailing(failed.keySet(), now));
             writeAlone(() -> subscriptions.clearFailing(recovered.keySet()));
             disablingBatch.forEach(d -> writeAlone(() -> {
@@ -216,6 +235,7 @@ public class DeliveryOutcomeWriter {
             deferred.addAll(deferredBatch);
             disabling.addAll(disablingBatch);
             notices.addAll(noticeBatch);
+            orderedDone.addAll(orderedBatch);
             recovered.forEach(succeeded::putIfAbsent);
             failed.forEach(failing::putIfAbsent);
             throw e;

@@ -5,11 +5,15 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -48,7 +52,7 @@ public class DeliveryRepository {
     private static final String JOB_QUERY = """
             SELECT d.id, d.environment_id, d.event_id, d.attempts, e.type, e.source, e.envelope, e.created_at AS event_created_at,
                    s.id AS subscription_id, s.target_url, s.is_active, s.format, s.secret, s.previous_secret, s.previous_secret_expires_at,
-                   s.timeout_ms, s.retry_schedule, s.rate_limit, s.headers, s.sensitive_headers, s.paused, s.operational
+                   s.timeout_ms, s.retry_schedule, s.rate_limit, s.headers, s.sensitive_headers, s.paused, s.operational, d.ordering_key
             FROM deliveries d
             JOIN events e ON e.id = d.event_id
             JOIN subscriptions s ON s.id = d.subscription_id
@@ -101,35 +105,108 @@ public class DeliveryRepository {
 
     /**
      * In the caller's transaction: a pending row per delivery ({@code environments} holds each one's environment),
-     * leased to this instance and sent once the transaction commits.
+     * leased to this instance and sent once the transaction commits. An ordered delivery whose key already has one
+     * waiting is stored without a next attempt instead: it is released when the one before it is delivered or dead
+     * ({@link #releaseNextOrdered}).
      */
     public void schedule(List<NewDelivery> routed, List<String> environments) {
         if (routed.isEmpty()) {
             return;
         }
+        Set<String> waiting = waitingBehindOthers(routed);
         var now = Timestamps.now();
         var leaseEnd = Timestamps.column(now.plus(lease));
         var created = Timestamps.column(now);
         List<Object[]> rows = new ArrayList<>();
         for (int i = 0; i < routed.size(); i++) {
             NewDelivery d = routed.get(i);
-            rows.add(new Object[] {d.id(), environments.get(i), d.eventId(), d.subscriptionId(), PENDING, 0, leaseEnd,
-                    instanceId, created, created, d.id()});
+            boolean held = waiting.contains(d.id());
+            rows.add(new Object[] {d.id(), environments.get(i), d.eventId(), d.subscriptionId(), PENDING, 0,
+                    held ? null : leaseEnd, held ? null : instanceId, created, created, d.orderingKey(), d.id()});
         }
         // a delivery routed twice (an event read again from Kafka) is stored once
         int[] inserted = template.batchUpdate("""
                 INSERT INTO deliveries (id, environment_id, event_id, subscription_id, status, attempts, next_attempt_at,
-                                        lease_owner, created_at, updated_at)
-                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE id = ?)""", rows);
+                                        lease_owner, created_at, updated_at, ordering_key)
+                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE id = ?)""", rows);
         // only what this call stored goes out on the fast path: a delivery stored before is someone else's to send
         // (it may have just been delivered, its mark still in the outcome writer)
         List<NewDelivery> stored = new ArrayList<>();
+        List<Object[]> queued = new ArrayList<>();
         for (int i = 0; i < inserted.length; i++) {
-            if (inserted[i] != 0) {
-                stored.add(routed.get(i));
+            NewDelivery d = routed.get(i);
+            if (inserted[i] == 0) {
+                continue;
+            }
+            if (d.orderingKey() != null) {
+                queued.add(new Object[] {d.id(), d.subscriptionId(), d.orderingKey(), d.eventId()});
+            }
+            if (!waiting.contains(d.id())) {
+                stored.add(d);
             }
         }
+        if (!queued.isEmpty()) {
+            template.batchUpdate("INSERT INTO ordered_deliveries (delivery_id, subscription_id, ordering_key, order_seq)"
+                    + " SELECT ?, ?, ?, seq FROM events WHERE id = ?", queued);
+        }
         events.publishEvent(new DeliveriesScheduled(stored));
+    }
+
+    /**
+     * The ordered deliveries among these that must wait: their key has a delivery waiting already, or an earlier one
+     * of this same call. Their webhooks are locked first (in id order, as {@link #releaseNextOrdered} locks them),
+     * so that a delivery finishing meanwhile either is seen still waiting here, or releases what this stores.
+     */
+    private Set<String> waitingBehindOthers(List<NewDelivery> routed) {
+        List<NewDelivery> ordered = routed.stream().filter(d -> d.orderingKey() != null).toList();
+        if (ordered.isEmpty()) {
+            return Set.of();
+        }
+        lockWebhooks(ordered.stream().map(NewDelivery::subscriptionId).toList());
+        Set<String> busy = new HashSet<>();
+        jdbc.sql("SELECT DISTINCT subscription_id, ordering_key FROM ordered_deliveries WHERE subscription_id IN (:webhooks)"
+                + " AND ordering_key IN (:keys)")
+                .param("webhooks", ordered.stream().map(NewDelivery::subscriptionId).distinct().toList())
+                .param("keys", ordered.stream().map(NewDelivery::orderingKey).distinct().toList())
+                .query(rs -> {
+                    busy.add(rs.getString("subscription_id") + "\n" + rs.getString("ordering_key"));
+                });
+        Set<String> waiting = new HashSet<>();
+        for (NewDelivery d : ordered) {
+            if (!busy.add(d.subscriptionId() + "\n" + d.orderingKey())) {
+                waiting.add(d.id());
+            }
+        }
+        return waiting;
+    }
+
+    private void lockWebhooks(Collection<String> subscriptionIds) {
+        jdbc.sql("SELECT id FROM subscriptions WHERE id IN (:ids) ORDER BY id FOR UPDATE")
+                .param("ids", new TreeSet<>(subscriptionIds)).query(String.class).list();
+    }
+
+    /** An ordered delivery that was delivered or is dead: its key's next one may go. */
+    record OrderedDone(String deliveryId, String subscriptionId, String orderingKey) {
+    }
+
+    /**
+     * Outcome writer step, after the marks: takes the finished ordered deliveries out of their keys' queues and makes
+     * the next one of each key due now.
+     */
+    void releaseNextOrdered(List<OrderedDone> done) {
+        if (done.isEmpty()) {
+            return;
+        }
+        lockWebhooks(done.stream().map(OrderedDone::subscriptionId).toList());
+        jdbc.sql("DELETE FROM ordered_deliveries WHERE delivery_id IN (:ids)")
+                .param("ids", done.stream().map(OrderedDone::deliveryId).toList()).update();
+        var now = Timestamps.column(Timestamps.now());
+        template.batchUpdate("""
+                UPDATE deliveries SET next_attempt_at = ? WHERE next_attempt_at IS NULL AND status IN ('pending', 'failed')
+                  AND id = (SELECT delivery_id FROM ordered_deliveries WHERE subscription_id = ? AND ordering_key = ?
+                            ORDER BY order_seq FETCH FIRST 1 ROWS ONLY)""",
+                done.stream().map(d -> List.of(d.subscriptionId(), d.orderingKey())).distinct()
+                        .map(key -> new Object[] {now, key.get(0), key.get(1)}).toList());
     }
 
     /** Kafka mode's dispatcher step: the deliveries of one event read from the events topic. */
@@ -393,7 +470,7 @@ public class DeliveryRepository {
                 Timestamps.read(rs, "previous_secret_expires_at"), (Integer) rs.getObject("timeout_ms"),
                 RetrySchedules.parse(rs.getString("retry_schedule")), (Integer) rs.getObject("rate_limit"),
                 headers(rs.getString("headers"), secrets.open(rs.getString("sensitive_headers"))), rs.getBoolean("paused"),
-                rs.getBoolean("operational"));
+                rs.getBoolean("operational"), rs.getString("ordering_key"));
     }
 
     private Map<String, String> headers(String plain, String sensitive) {

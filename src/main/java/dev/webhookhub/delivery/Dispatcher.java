@@ -186,7 +186,7 @@ public class Dispatcher {
             return;
         }
         if (!job.subscriptionActive()) {
-            outcomes.dead(job.deliveryId(), job.attempts(), null, "webhook is disabled");
+            outcomes.discarded(job, "webhook is disabled");
             metrics.outcome("dead");
             return;
         }

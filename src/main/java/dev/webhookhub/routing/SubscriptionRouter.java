@@ -46,7 +46,7 @@ public class SubscriptionRouter {
             for (Subscription subscription : candidates) {
                 if (subscription.wants(event.source(), event.type()) && filters.accepts(subscription, event.envelope())) {
                     deliveries.add(new NewDelivery(TimeOrderedIds.delivery(event.createdAt(), event.id(), subscription.id()),
-                            event.id(), subscription.id()));
+                            event.id(), subscription.id(), filters.orderingKey(subscription, event.envelope())));
                 }
             }
         }

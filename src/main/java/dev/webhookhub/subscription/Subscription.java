@@ -11,7 +11,8 @@ import dev.webhookhub.mapping.SourceMapping;
  * A webhook endpoint of one environment and what it wants to receive. Null lists mean "all". {@code headers} and
  * {@code sensitiveHeaders} go with every delivery (null: none); a paused one holds its deliveries. An operational
  * webhook receives the hub's own events about the environment's other webhooks (source {@value #OPERATIONAL_SOURCE})
- * and nothing else; the others never receive those.
+ * and nothing else; the others never receive those. With an {@code orderingKey} (JSONata on the envelope), deliveries
+ * of the same key go one at a time, in ingest order.
  */
 public record Subscription(
         String id,
@@ -39,7 +40,8 @@ public record Subscription(
         boolean paused,
         boolean operational,
         Integer lagThresholdSeconds,
-        Instant laggingSince) {
+        Instant laggingSince,
+        String orderingKey) {
 
     /** Events its filter could not decide on (failed or stopped at its bounds), and the last reason; null if none. */
     public record FilterErrors(long count, String lastError, Instant lastAt) {

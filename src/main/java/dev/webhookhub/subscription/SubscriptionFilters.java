@@ -1,9 +1,13 @@
 package dev.webhookhub.subscription;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -95,6 +99,47 @@ public class SubscriptionFilters {
             tally(subscription, e.getMessage(), now);
             log.debug("filter of webhook {} failed on an envelope, not delivering: {}", subscription.id(), e.getMessage());
             return false;
+        }
+    }
+
+    /** Longer keys are replaced by their SHA-256, so that any key fits its column. */
+    static final int MAX_KEY_LENGTH = 200;
+
+    /**
+     * The delivery's ordering key: the webhook's {@code ordering_key} expression on the envelope, within the filter
+     * bounds; a string, number or boolean. Null when the webhook has none, or when it gives nothing or fails on this
+     * envelope (then the delivery is not ordered, and that is counted like a filter error).
+     */
+    public String orderingKey(Subscription subscription, Map<String, Object> envelope) {
+        if (subscription.orderingKey() == null) {
+            return null;
+        }
+        Instant now = Instant.now();
+        Object value;
+        try {
+            value = expression(subscription.orderingKey()).evaluate(envelope, Map.of(), bounds);
+        } catch (MappingException | IllegalArgumentException e) {
+            failed.increment();
+            tally(subscription, "ordering_key: " + e.getMessage(), now);
+            return null;
+        }
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String || value instanceof Number || value instanceof Boolean)) {
+            failed.increment();
+            tally(subscription, "ordering_key gave " + value.getClass().getSimpleName() + ", not a string or number", now);
+            return null;
+        }
+        String key = String.valueOf(value);
+        return key.length() <= MAX_KEY_LENGTH ? key : "sha256:" + sha256(key);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

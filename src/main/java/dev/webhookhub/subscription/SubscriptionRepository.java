@@ -32,7 +32,7 @@ public class SubscriptionRepository {
     private static final String COLUMNS = "id, environment_id, target_url, is_active, event_types, sources, filter, format,"
             + " rate_limit, description, secret, previous_secret, previous_secret_expires_at, disabled_reason, timeout_ms,"
             + " retry_schedule, failing_since, created_at, updated_at, headers, sensitive_headers, paused, operational,"
-            + " lag_threshold_seconds";
+            + " lag_threshold_seconds, ordering_key";
     private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
     };
     private static final String READ_COLUMNS = COLUMNS + ", filter_errors, last_filter_error, last_filter_error_at, lagging_since";
@@ -56,14 +56,15 @@ public class SubscriptionRepository {
     }
 
     public void insert(Subscription s) {
-        jdbc.sql("INSERT INTO subscriptions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        jdbc.sql("INSERT INTO subscriptions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(s.id(), s.environmentId(), s.targetUrl(), s.active(), write(s.eventTypes()), write(s.sources()),
                         s.filter(), s.format(), s.rateLimit(), s.description(), secrets.seal(s.secret()),
                         secrets.seal(s.previousSecret()),
                         Timestamps.column(s.previousSecretExpiresAt()), s.disabledReason(), s.timeoutMs(),
                         RetrySchedules.format(s.retrySchedule()), Timestamps.column(s.failingSince()),
                         Timestamps.column(s.createdAt()), Timestamps.column(s.updatedAt()), json.write(s.headers()),
-                        secrets.seal(json.write(s.sensitiveHeaders())), s.paused(), s.operational(), s.lagThresholdSeconds())
+                        secrets.seal(json.write(s.sensitiveHeaders())), s.paused(), s.operational(), s.lagThresholdSeconds(),
+                        s.orderingKey())
                 .update();
         changed(s.environmentId());
     }
@@ -73,14 +74,14 @@ public class SubscriptionRepository {
                 UPDATE subscriptions SET target_url = ?, is_active = ?, event_types = ?, sources = ?, filter = ?, format = ?,
                   rate_limit = ?, description = ?, secret = ?, previous_secret = ?, previous_secret_expires_at = ?,
                   disabled_reason = ?, timeout_ms = ?, retry_schedule = ?, failing_since = ?, updated_at = ?,
-                  headers = ?, sensitive_headers = ?, paused = ?, lag_threshold_seconds = ?
+                  headers = ?, sensitive_headers = ?, paused = ?, lag_threshold_seconds = ?, ordering_key = ?
                 WHERE id = ? AND environment_id = ?""")
                 .params(s.targetUrl(), s.active(), write(s.eventTypes()), write(s.sources()), s.filter(), s.format(),
                         s.rateLimit(), s.description(), secrets.seal(s.secret()), secrets.seal(s.previousSecret()),
                         Timestamps.column(s.previousSecretExpiresAt()), s.disabledReason(), s.timeoutMs(),
                         RetrySchedules.format(s.retrySchedule()), Timestamps.column(s.failingSince()),
                         Timestamps.column(s.updatedAt()), json.write(s.headers()),
-                        secrets.seal(json.write(s.sensitiveHeaders())), s.paused(), s.lagThresholdSeconds(), s.id(),
+                        secrets.seal(json.write(s.sensitiveHeaders())), s.paused(), s.lagThresholdSeconds(), s.orderingKey(), s.id(),
                         s.environmentId())
                 .update();
         changed(s.environmentId());
@@ -240,11 +241,17 @@ public class SubscriptionRepository {
 
     /**
      * A resumed webhook's held deliveries become due, in the order they were made: their creation time is earlier
-     * than anything else due, so they go first and oldest first.
+     * than anything else due, so they go first and oldest first. Of ordered ones only the first of each key: the
+     * others wait for it as before.
      */
     public void releaseHeld(String id) {
-        jdbc.sql("UPDATE deliveries SET next_attempt_at = created_at WHERE subscription_id = ?"
-                + " AND status IN ('pending', 'failed') AND next_attempt_at IS NULL").param(id).update();
+        jdbc.sql("""
+                UPDATE deliveries SET next_attempt_at = created_at WHERE subscription_id = :id
+                  AND status IN ('pending', 'failed') AND next_attempt_at IS NULL
+                  AND (ordering_key IS NULL OR id IN (SELECT o.delivery_id FROM ordered_deliveries o WHERE o.subscription_id = :id
+                       AND o.order_seq = (SELECT MIN(f.order_seq) FROM ordered_deliveries f
+                                          WHERE f.subscription_id = o.subscription_id AND f.ordering_key = o.ordering_key)))""")
+                .param("id", id).update();
     }
 
     /**
@@ -274,7 +281,7 @@ public class SubscriptionRepository {
                         rs.getString("last_filter_error"), Timestamps.read(rs, "last_filter_error_at")),
                 headers(rs.getString("headers")), headers(secrets.open(rs.getString("sensitive_headers"))),
                 rs.getBoolean("paused"), rs.getBoolean("operational"), (Integer) rs.getObject("lag_threshold_seconds"),
-                Timestamps.read(rs, "lagging_since"));
+                Timestamps.read(rs, "lagging_since"), rs.getString("ordering_key"));
     }
 
     /** Headers as stored (JSON), or null. */

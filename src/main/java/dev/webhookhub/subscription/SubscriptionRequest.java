@@ -26,11 +26,12 @@ public record SubscriptionRequest(
         Map<String, String> headers,
         @JsonProperty("sensitive_headers") Map<String, String> sensitiveHeaders,
         Boolean paused,
-        @JsonProperty("lag_threshold_seconds") Integer lagThresholdSeconds) {
+        @JsonProperty("lag_threshold_seconds") Integer lagThresholdSeconds,
+        @JsonProperty("ordering_key") String orderingKey) {
 
     /** What an operational webhook may set: where to, which of the hub's event types, a description, active or not. */
     public static SubscriptionRequest operational(String url, List<String> eventTypes, Boolean isActive, String description) {
         return new SubscriptionRequest(url, eventTypes, isActive, null, null, null, null, description, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 }

@@ -44,7 +44,8 @@ public record SubscriptionResponse(
         Map<String, String> headers,
         Boolean paused,
         @JsonProperty("lag_threshold_seconds") Integer lagThresholdSeconds,
-        @JsonProperty("lagging_since") String laggingSince) {
+        @JsonProperty("lagging_since") String laggingSince,
+        @JsonProperty("ordering_key") String orderingKey) {
 
     /**
      * @param eventTypes what {@link SubscribedTypes} says the webhook receives
@@ -67,6 +68,7 @@ public record SubscriptionResponse(
                     case Destination.Http http -> null;
                     case Destination.KafkaTopic kafka -> Map.of("type", "kafka", "topic", kafka.topic());
                     case Destination.AmqpQueue amqp -> Map.of("type", "amqp", "queue", amqp.queue());
-                }, s.headers(), s.paused() ? Boolean.TRUE : null, s.lagThresholdSeconds(), Timestamps.iso(s.laggingSince()));
+                }, s.headers(), s.paused() ? Boolean.TRUE : null, s.lagThresholdSeconds(), Timestamps.iso(s.laggingSince()),
+                s.orderingKey());
     }
 }

@@ -63,7 +63,7 @@ public class SubscriptionService {
                 schedule(request.retrySchedule()), null, now, now, null,
                 WebhookHeaders.checked("headers", request.headers()),
                 WebhookHeaders.checked("sensitive_headers", request.sensitiveHeaders()), Boolean.TRUE.equals(request.paused()),
-                operational, lagThreshold(request.lagThresholdSeconds()), null);
+                operational, lagThreshold(request.lagThresholdSeconds()), null, blankToNull(request.orderingKey()));
         validate(subscription);
         if (subscriptions.count(environmentId) >= maxPerEnvironment) {
             throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "this environment has " + maxPerEnvironment
@@ -97,7 +97,8 @@ public class SubscriptionService {
                         : WebhookHeaders.checked("sensitive_headers", request.sensitiveHeaders()),
                 request.paused() == null ? current.paused() : request.paused(), current.operational(),
                 request.lagThresholdSeconds() == null ? current.lagThresholdSeconds() : lagThreshold(request.lagThresholdSeconds()),
-                current.laggingSince());
+                current.laggingSince(),
+                request.orderingKey() == null ? current.orderingKey() : blankToNull(request.orderingKey()));
         validate(changed);
         subscriptions.update(changed);
         if (current.paused() && !changed.paused()) {
@@ -118,7 +119,7 @@ public class SubscriptionService {
                 s.filter(), s.format(), s.rateLimit(), s.description(), Secrets.newSigningSecret(), s.secret(),
                 now.plus(PREVIOUS_SECRET_VALIDITY), s.disabledReason(), s.timeoutMs(), s.retrySchedule(), s.failingSince(),
                 s.createdAt(), now, s.filterErrors(), s.headers(), s.sensitiveHeaders(), s.paused(), s.operational(),
-                s.lagThresholdSeconds(), s.laggingSince());
+                s.lagThresholdSeconds(), s.laggingSince(), s.orderingKey());
         subscriptions.update(rotated);
         return rotated;
     }
@@ -170,6 +171,7 @@ public class SubscriptionService {
         // the store's column sizes, said up front rather than as a database error
         checkLength("target_url", s.targetUrl(), 2048);
         checkLength("filter", s.filter(), 4000);
+        checkLength("ordering_key", s.orderingKey(), 1000);
         checkLength("description", s.description(), 1000);
         checkDistinct("event_types", s.eventTypes());
         checkDistinct("sources", s.sources());
@@ -205,12 +207,20 @@ public class SubscriptionService {
                 throw ApiException.badRequest(reason);
             });
         }
+        if (s.orderingKey() != null) {
+            filters.refusal(s.orderingKey(), samples.examplesOf(typesSeenBy(s))).ifPresent(reason -> {
+                throw ApiException.badRequest("ordering_key: " + reason);
+            });
+        }
     }
 
     /** An operational webhook receives the hub's own event types at a URL; nothing else of a webhook applies. */
     private static void validateOperational(Subscription s) {
         if (!(Destination.of(s.targetUrl()) instanceof Destination.Http)) {
             throw ApiException.badRequest("an operational webhook delivers to a URL");
+        }
+        if (s.orderingKey() != null) {
+            throw ApiException.badRequest("an operational webhook has no ordering_key");
         }
         if (s.eventTypes() != null) {
             List<String> unknown = s.eventTypes().stream().filter(t -> !OperationalTypes.ALL.contains(t)).toList();

@@ -68,6 +68,7 @@ public final class TestReceiver implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Deque<Reply> script = new ConcurrentLinkedDeque<>();
     private volatile Reply defaultReply = Reply.status(204);
+    private volatile java.util.function.Function<Received, Reply> decide = r -> null;
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -97,6 +98,12 @@ public final class TestReceiver implements AutoCloseable {
 
     public TestReceiver thenReply(Reply... replies) {
         script.addAll(List.of(replies));
+        return this;
+    }
+
+    /** Decides each answer from the request (after any scripted replies); null: the default reply. */
+    public TestReceiver replyBy(java.util.function.Function<Received, Reply> decide) {
+        this.decide = decide;
         return this;
     }
 
@@ -145,9 +152,13 @@ public final class TestReceiver implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readAllBytes();
         }
-        received.add(new Received(Map.copyOf(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8),
-                System.nanoTime()));
+        var request = new Received(Map.copyOf(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8),
+                System.nanoTime());
+        received.add(request);
         Reply reply = script.pollFirst();
+        if (reply == null) {
+            reply = decide.apply(request);
+        }
         if (reply == null) {
             reply = defaultReply;
         }
