@@ -294,6 +294,6 @@ public class SubscriptionService {
     }
 
     private static String blankToNull(String value) {
-        return value.isBlank() ? null : value;
+        return value == null || value.isBlank() ? null : value;
     }
 }
