@@ -191,6 +191,44 @@ async function newWebhook() {
   url.focus();
 }
 
+// ---- small charts (SVG: presentation attributes only, nothing the content security policy refuses) -----------------
+
+function svg(tag, attrs = {}, ...children) {
+  const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [name, value] of Object.entries(attrs)) if (value != null) el.setAttribute(name, value);
+  for (const child of children.flat()) if (child != null) el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  return el;
+}
+
+const CHART_W = 240, CHART_H = 60;
+
+/** A bar per hour: attempts that succeeded, with the failed ones stacked on top. */
+function attemptsChart(hours) {
+  const max = Math.max(1, ...hours.map((x) => x.attempts));
+  const width = CHART_W / hours.length;
+  return svg("svg", { id: "chart-attempts", width: CHART_W, height: CHART_H, viewBox: "0 0 " + CHART_W + " " + CHART_H, role: "img",
+      "aria-label": "attempts per hour" },
+    hours.map((x, i) => {
+      const ok = (x.succeeded / max) * CHART_H, failed = ((x.attempts - x.succeeded) / max) * CHART_H;
+      return svg("g", { class: "hour", "data-attempts": x.attempts },
+        svg("title", {}, new Date(x.start).toLocaleString() + ": " + x.attempts + " attempts, " + x.succeeded + " succeeded"),
+        svg("rect", { x: i * width + 1, y: CHART_H - ok, width: width - 2, height: ok, fill: "#2e7d32" }),
+        svg("rect", { x: i * width + 1, y: CHART_H - ok - failed, width: width - 2, height: failed, fill: "#c62828" }));
+    }));
+}
+
+/** Two lines over the hours that had attempts: p50 and p99 latency. */
+function latencyChart(hours) {
+  const max = Math.max(1, ...hours.map((x) => x.latency_p99_ms || 0));
+  const width = CHART_W / hours.length;
+  const line = (field, colour) => svg("polyline", { fill: "none", stroke: colour, "stroke-width": 2,
+    points: hours.map((x, i) => x[field] == null ? null : (i * width + width / 2) + "," + (CHART_H - (x[field] / max) * (CHART_H - 4)))
+      .filter((p) => p).join(" ") });
+  return svg("svg", { id: "chart-latency", width: CHART_W, height: CHART_H, viewBox: "0 0 " + CHART_W + " " + CHART_H, role: "img",
+      "aria-label": "latency per hour" },
+    svg("title", {}, "p99 up to " + max + " ms"), line("latency_p50_ms", "#1565c0"), line("latency_p99_ms", "#ef6c00"));
+}
+
 /** Where a webhook delivers: its URL, or the topic or queue of its broker destination. */
 function where(w) {
   if (!w.destination) return w.target_url;
@@ -217,6 +255,9 @@ async function webhook(id) {
     h("div", { class: "cards", id: "webhook-stats" }, window("1h"), window("24h"),
       h("div", { class: "card" }, h("div", { class: "muted" }, "waiting"),
         h("div", {}, stats.waiting + " deliveries"), h("div", { class: "muted" }, "oldest " + stats.lag_seconds + " s ago"))),
+    h("div", { class: "cards", id: "webhook-charts" },
+      h("div", { class: "card" }, h("div", { class: "muted" }, "attempts per hour, last 24 h (failed in red)"), attemptsChart(stats.hourly)),
+      h("div", { class: "card" }, h("div", { class: "muted" }, "latency per hour, p50 and p99 (ms)"), latencyChart(stats.hourly))),
     w.paused ? h("p", { class: "muted", id: "paused" }, "Paused: deliveries are held, without attempts, until it is resumed.") : null,
     w.headers ? h("p", { class: "muted", id: "headers" }, "Sends headers: " + Object.entries(w.headers).map(([k, v]) => k + ": " + v).join(", ")) : null,
     w.filter_errors ? h("p", { class: "muted", id: "filter-errors" }, "Its filter could not decide on " + w.filter_errors

@@ -15,6 +15,8 @@ import dev.webhookhub.HubProperties;
 import dev.webhookhub.delivery.AttemptDeadlines.Deadline;
 import dev.webhookhub.delivery.AttemptResult.Answered;
 import dev.webhookhub.delivery.AttemptResult.NoAnswer;
+import dev.webhookhub.tracing.HubTracing;
+import io.opentelemetry.api.trace.Span;
 
 /**
  * Delivery route step after each HTTP attempt: reads at most {@code hub.delivery.max-response-bytes} of the answer
@@ -78,6 +80,7 @@ public class AttemptRecorder {
 
     private void recordAndDecide(Exchange exchange, AttemptResult result) {
         exchange.setProperty(RESULT, result);
+        endSpan(exchange.getProperty(WebhookSigner.SPAN, Span.class), result);
         DeliveryJob job = exchange.getProperty(WebhookSigner.JOB, DeliveryJob.class);
         String statusClass = switch (result) {
             case Answered a -> (a.status() / 100) + "xx";
@@ -89,6 +92,27 @@ public class AttemptRecorder {
         if (policy.retryInProcess(result)) {
             throw new RetryableDeliveryException(result.error());
         }
+    }
+
+    private static void endSpan(Span span, AttemptResult result) {
+        if (span == null) {
+            return;
+        }
+        switch (result) {
+            case Answered a -> {
+                span.setAttribute("http.response.status_code", a.status());
+                if (!a.successful()) {
+                    HubTracing.failed(span, "HTTP " + a.status());
+                    return;
+                }
+            }
+            case AttemptResult.Published p -> span.setAttribute("hub.destination", p.destination());
+            case NoAnswer n -> {
+                HubTracing.failed(span, n.error());
+                return;
+            }
+        }
+        span.end();
     }
 
     private static Duration took(Exchange exchange) {

@@ -3,6 +3,7 @@ package dev.webhookhub.delivery;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,20 @@ public class DeliveryController {
         windows.put("24h", deliveries.window(id, now.minus(Duration.ofHours(24))));
         DeliveryRepository.Waiting waiting = deliveries.waiting(id);
         long lag = waiting.oldest() == null ? 0 : Math.max(0, Duration.between(waiting.oldest(), now).toSeconds());
-        return new WebhookStats(id, windows, lag, waiting.count());
+        return new WebhookStats(id, windows, lag, waiting.count(), lastDay(id, now));
+    }
+
+    /** The 24 hours up to this one, each with its attempts (none: zeros). */
+    private List<WebhookStats.Hour> lastDay(String id, Instant now) {
+        long thisHour = now.getEpochSecond() / 3600;
+        Map<Long, WebhookStats.Window> hours = deliveries.hourly(id, Instant.ofEpochSecond((thisHour - 23) * 3600));
+        List<WebhookStats.Hour> day = new ArrayList<>();
+        for (long hour = thisHour - 23; hour <= thisHour; hour++) {
+            WebhookStats.Window w = hours.get(hour);
+            day.add(new WebhookStats.Hour(Timestamps.iso(Instant.ofEpochSecond(hour * 3600)), w == null ? 0 : w.attempts(),
+                    w == null ? 0 : w.succeeded(), w == null ? null : w.latencyP50Ms(), w == null ? null : w.latencyP99Ms()));
+        }
+        return day;
     }
 
     @GetMapping("/v1/deliveries/{id}")

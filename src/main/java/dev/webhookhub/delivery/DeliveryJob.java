@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * Everything one attempt needs: the delivery, its event's envelope and its subscription's endpoint, secrets and
  * headers (its headers and sensitive headers together, empty when none); whether that is an operational webhook;
- * the delivery's ordering key, if its webhook orders them.
+ * the delivery's ordering key, if its webhook orders them; the trace context its event was ingested in.
  */
 public record DeliveryJob(
         String deliveryId,
@@ -32,5 +32,6 @@ public record DeliveryJob(
         Map<String, String> headers,
         boolean paused,
         boolean operational,
-        String orderingKey) {
+        String orderingKey,
+        String traceparent) {
 }

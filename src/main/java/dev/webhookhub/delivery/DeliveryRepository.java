@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -51,6 +52,7 @@ public class DeliveryRepository {
     };
     private static final String JOB_QUERY = """
             SELECT d.id, d.environment_id, d.event_id, d.attempts, e.type, e.source, e.envelope, e.created_at AS event_created_at,
+                   e.traceparent,
                    s.id AS subscription_id, s.target_url, s.is_active, s.format, s.secret, s.previous_secret, s.previous_secret_expires_at,
                    s.timeout_ms, s.retry_schedule, s.rate_limit, s.headers, s.sensitive_headers, s.paused, s.operational, d.ordering_key
             FROM deliveries d
@@ -329,7 +331,7 @@ public class DeliveryRepository {
 
     /** How many deliveries of the environment are in each status. */
     public Map<String, Long> countByStatus(String environmentId) {
-        Map<String, Long> counts = new java.util.TreeMap<>();
+        Map<String, Long> counts = new TreeMap<>();
         jdbc.sql("SELECT status, COUNT(*) FROM deliveries WHERE environment_id = ? GROUP BY status")
                 .param(environmentId)
                 .query((rs, n) -> counts.put(rs.getString(1), rs.getLong(2)))
@@ -391,6 +393,30 @@ public class DeliveryRepository {
                             p50 == null ? null : Math.round(p50.doubleValue()), p99 == null ? null : Math.round(p99.doubleValue()));
                 })
                 .single();
+    }
+
+    /**
+     * The webhook's attempts since {@code since}, by hour (hours since the epoch, oldest first), with the same bounds
+     * on what is read as {@link #window}.
+     */
+    Map<Long, WebhookStats.Window> hourly(String subscriptionId, Instant since) {
+        Map<Long, WebhookStats.Window> hours = new TreeMap<>();
+        jdbc.sql("""
+                SELECT FLOOR(EXTRACT(EPOCH FROM a.attempted_at) / 3600) AS bucket, COUNT(*) AS attempts,
+                       COALESCE(SUM(CASE WHEN a.error IS NULL THEN 1 ELSE 0 END), 0) AS succeeded,
+                       PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY a.latency_ms) AS p50,
+                       PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY a.latency_ms) AS p99
+                FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+                WHERE d.subscription_id = ? AND d.created_at >= ? AND a.attempted_at >= ?
+                GROUP BY FLOOR(EXTRACT(EPOCH FROM a.attempted_at) / 3600)""")
+                .params(subscriptionId, Timestamps.column(since.minus(Duration.ofDays(2))), Timestamps.column(since))
+                .query(rs -> {
+                    Number p50 = (Number) rs.getObject("p50");
+                    Number p99 = (Number) rs.getObject("p99");
+                    hours.put(rs.getLong("bucket"), new WebhookStats.Window(rs.getLong("attempts"), rs.getLong("succeeded"), null,
+                            p50 == null ? null : Math.round(p50.doubleValue()), p99 == null ? null : Math.round(p99.doubleValue())));
+                });
+        return hours;
     }
 
     /** How many of a webhook's deliveries wait (pending, failed and due again, held), and the oldest one's creation. */
@@ -470,7 +496,7 @@ public class DeliveryRepository {
                 Timestamps.read(rs, "previous_secret_expires_at"), (Integer) rs.getObject("timeout_ms"),
                 RetrySchedules.parse(rs.getString("retry_schedule")), (Integer) rs.getObject("rate_limit"),
                 headers(rs.getString("headers"), secrets.open(rs.getString("sensitive_headers"))), rs.getBoolean("paused"),
-                rs.getBoolean("operational"), rs.getString("ordering_key"));
+                rs.getBoolean("operational"), rs.getString("ordering_key"), rs.getString("traceparent"));
     }
 
     private Map<String, String> headers(String plain, String sensitive) {

@@ -22,6 +22,7 @@ import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 import dev.webhookhub.HubProperties;
+import io.opentelemetry.api.trace.Span;
 
 import jakarta.annotation.PreDestroy;
 
@@ -244,6 +245,11 @@ public class Dispatcher {
         if (deadline != null) {
             // whatever path the route took, no deadline of this delivery may interrupt what this thread does next
             deadline.finish();
+        }
+        Span span = exchange.getProperty(WebhookSigner.SPAN, Span.class);
+        if (span != null && span.isRecording()) {
+            // the route ended before the recorder did (a step before the attempt failed)
+            span.end();
         }
         AttemptResult result = exchange.getProperty(AttemptRecorder.RESULT, AttemptResult.class);
         if (result == null) {

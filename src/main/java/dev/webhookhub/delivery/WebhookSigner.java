@@ -16,6 +16,9 @@ import org.apache.camel.component.http.HttpMethods;
 import org.springframework.stereotype.Component;
 
 import dev.webhookhub.subscription.Destination;
+import dev.webhookhub.tracing.HubTracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 
 /**
  * Delivery route step: turns the exchange into one signed Standard Webhooks POST of the job's body and starts the
@@ -33,13 +36,17 @@ public class WebhookSigner implements Processor {
     public static final String DEADLINE = "hubAttemptDeadline";
     /** "http", "kafka" or "amqp": which branch of the attempt route sends it. */
     public static final String DESTINATION_TYPE = "hubDestinationType";
+    /** The attempt's span, ended by {@link AttemptRecorder}. */
+    public static final String SPAN = "hubAttemptSpan";
     /** A read may wait this much past the deadline: the deadline, not a read timeout, is what ends a slow attempt. */
     private static final long READ_TIMEOUT_SLACK_MS = 1000;
 
     private final AttemptDeadlines deadlines;
+    private final HubTracing tracing;
 
-    public WebhookSigner(AttemptDeadlines deadlines) {
+    public WebhookSigner(AttemptDeadlines deadlines, HubTracing tracing) {
         this.deadlines = deadlines;
+        this.tracing = tracing;
     }
 
     @Override
@@ -65,6 +72,17 @@ public class WebhookSigner implements Processor {
         message.setHeader("webhook-id", job.eventId());
         message.setHeader("webhook-timestamp", Long.toString(timestamp));
         message.setHeader("webhook-signature", signatures(job, timestamp, body, Instant.now()));
+        // this attempt's span, in the trace the event was ingested in; the subscriber gets it as its parent
+        Span span = tracing.start("attempt " + job.eventType(), SpanKind.CLIENT, job.traceparent());
+        span.setAttribute("hub.delivery_id", job.deliveryId());
+        span.setAttribute("hub.event_id", job.eventId());
+        span.setAttribute("hub.webhook_id", job.subscriptionId());
+        span.setAttribute("url.full", job.targetUrl());
+        exchange.setProperty(SPAN, span);
+        String traceparent = HubTracing.traceparent(span);
+        if (traceparent != null) {
+            message.setHeader(HubTracing.TRACEPARENT, traceparent);
+        }
         // camel-http would inflate a gzip answer; the hub keeps the bytes as sent and reads only the first few
         exchange.setProperty(Exchange.SKIP_GZIP_ENCODING, true);
         exchange.setProperty(DESTINATION_TYPE, Destination.of(job.targetUrl()).type());

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.webhookhub.HubProperties;
 import dev.webhookhub.api.ApiException;
+import dev.webhookhub.tracing.HubTracing;
 import dev.webhookhub.mapping.MappingException;
 import dev.webhookhub.store.StoreUnavailable;
 
@@ -22,7 +23,7 @@ import dev.webhookhub.store.StoreUnavailable;
  * outbox) and a team's own (docs/ADD-A-ROUTE.md). Header {@value #SOURCE} names the source (required),
  * {@value #ENVIRONMENT} the environment (default {@code hub.inbound.environment}), {@value #IDEMPOTENCY_KEY} an
  * optional idempotency key; the body is one raw event (JSON text, bytes, a stream or a map) or a JSON array of them,
- * taken all or nothing. On return the events are durable and the body is {@code {"event_ids": [...]}}. What goes
+ * taken all or nothing; a W3C {@code traceparent} header (a Kafka record's, an outbox column) continues that trace. On return the events are durable and the body is {@code {"event_ids": [...]}}. What goes
  * wrong comes back as one of two exceptions: {@link RawEventRefused} (never retry it) or {@link IngestUnavailable}
  * (nothing stored, retry later).
  */
@@ -65,7 +66,8 @@ public class HubIngest {
         try {
             normalizer.mapping(source);
             List<Object> raws = raws(message);
-            IngestBatch stored = ingest.ingest(IngestBatch.of(environmentId(environment), source, raws, key));
+            IngestBatch stored = ingest.ingest(IngestBatch.of(environmentId(environment), source, raws, key,
+                    header(message, HubTracing.TRACEPARENT)));
             message.setBody(Map.of("event_ids", stored.eventIds()));
         } catch (MappingException e) {
             throw RawEventRefused.byMapping(e);

@@ -11,6 +11,7 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.springframework.stereotype.Component;
 
 import dev.webhookhub.HubProperties;
+import dev.webhookhub.tracing.HubTracing;
 
 /**
  * What the shipped inbound routes (SQL outbox, Kafka) read, made into a {@code direct:hub-ingest} message like any
@@ -39,6 +40,11 @@ public class InboundChannels {
         message.setHeader(HubIngest.IDEMPOTENCY_KEY, "outbox:" + id);
         Object payload = column(row, "payload");
         message.setBody(payload == null ? null : String.valueOf(payload));
+        // optional: an outbox whose SELECT names a traceparent column continues the producer's trace
+        Object traceparent = column(row, HubTracing.TRACEPARENT);
+        if (traceparent != null) {
+            message.setHeader(HubTracing.TRACEPARENT, String.valueOf(traceparent));
+        }
     }
 
     /**

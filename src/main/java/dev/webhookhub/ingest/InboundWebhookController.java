@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.webhookhub.api.ApiException;
+import dev.webhookhub.tracing.HubTracing;
 import dev.webhookhub.ingest.InboundSignatures.Refused;
 import dev.webhookhub.ingest.InboundSignatures.Verified;
 import dev.webhookhub.mapping.InboundWebhook;
@@ -94,7 +95,7 @@ public class InboundWebhookController {
         List<Object> raws = RawEvents.parse(json, body);
         String key = deliveryId == null ? null : "inbound:" + path + ":" + deliveryId;
         IngestBatch stored = ingest.ingest(IngestBatch.of(environmentId, source.source(), raws,
-                key != null && key.length() > 255 ? key.substring(0, 255) : key));
+                key != null && key.length() > 255 ? key.substring(0, 255) : key, request.getHeader(HubTracing.TRACEPARENT)));
         meters.counter("hub.inbound.accepted", "path", path).increment();
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("event_ids", stored.eventIds()));
     }

@@ -17,30 +17,41 @@ import dev.webhookhub.mapping.StateWrite;
  * @param eventIds       the ids to answer with, in raw-event order (new events and deduplicated raw events alike)
  * @param newKeys        dedupKey values first seen in this batch, with the ids their raw event produced
  * @param stateWrites    the mapping state this batch read and what it leaves there
+ * @param traceparent    the W3C trace context it came with; once ingest has begun, its ingest span's
  */
 public record IngestBatch(String environmentId, String source, List<Object> raws, String idempotencyKey,
         boolean replayed, List<NormalizedEvent> events, List<String> eventIds, Map<String, List<String>> newKeys,
-        List<StateWrite> stateWrites, List<NewDelivery> deliveries) {
+        List<StateWrite> stateWrites, List<NewDelivery> deliveries, String traceparent) {
 
     public static IngestBatch of(String environmentId, String source, List<Object> raws, String idempotencyKey) {
+        return of(environmentId, source, raws, idempotencyKey, null);
+    }
+
+    public static IngestBatch of(String environmentId, String source, List<Object> raws, String idempotencyKey,
+            String traceparent) {
         return new IngestBatch(environmentId, source, List.copyOf(raws), idempotencyKey, false, List.of(), List.of(),
-                Map.of(), List.of(), List.of());
+                Map.of(), List.of(), List.of(), traceparent);
+    }
+
+    public IngestBatch tracedBy(String ingestSpan) {
+        return new IngestBatch(environmentId, source, raws, idempotencyKey, replayed, events, eventIds, newKeys,
+                stateWrites, deliveries, ingestSpan);
     }
 
     public IngestBatch replay(List<String> originalIds) {
         return new IngestBatch(environmentId, source, raws, idempotencyKey, true, List.of(), List.copyOf(originalIds),
-                Map.of(), List.of(), List.of());
+                Map.of(), List.of(), List.of(), traceparent);
     }
 
     public IngestBatch withEvents(List<NormalizedEvent> normalized, List<String> ids, Map<String, List<String>> keys,
             List<StateWrite> writes) {
         return new IngestBatch(environmentId, source, raws, idempotencyKey, replayed, List.copyOf(normalized),
-                List.copyOf(ids), Map.copyOf(keys), List.copyOf(writes), deliveries);
+                List.copyOf(ids), Map.copyOf(keys), List.copyOf(writes), deliveries, traceparent);
     }
 
     public IngestBatch withDeliveries(List<NewDelivery> routed) {
         return new IngestBatch(environmentId, source, raws, idempotencyKey, replayed, events, eventIds, newKeys,
-                stateWrites, List.copyOf(routed));
+                stateWrites, List.copyOf(routed), traceparent);
     }
 
     /** For the route's filter: a batch that still has to be mapped and stored. */

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.webhookhub.api.ApiException;
 import dev.webhookhub.mapping.NormalizedEvent;
+import dev.webhookhub.tracing.HubTracing;
 import dev.webhookhub.security.Tenant;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
@@ -58,7 +59,8 @@ public class IngestController {
             throws IOException {
         normalizer.mapping(source);
         Object raw = readRawEvent(request);
-        return accepted(ingest.ingest(IngestBatch.of(tenant.environmentId(), source, List.of(raw), key(idempotencyKey))));
+        return accepted(ingest.ingest(IngestBatch.of(tenant.environmentId(), source, List.of(raw), key(idempotencyKey),
+                request.getHeader(HubTracing.TRACEPARENT))));
     }
 
     @Operation(summary = "Ingest a batch of raw events of a source, all or nothing",
@@ -79,7 +81,8 @@ public class IngestController {
         if (raws.contains(null)) {
             throw ApiException.badRequest("batch item " + raws.indexOf(null) + " is null; a raw event must be a JSON object");
         }
-        return accepted(ingest.ingest(IngestBatch.of(tenant.environmentId(), source, List.copyOf(raws), key(idempotencyKey))));
+        return accepted(ingest.ingest(IngestBatch.of(tenant.environmentId(), source, List.copyOf(raws), key(idempotencyKey),
+                request.getHeader(HubTracing.TRACEPARENT))));
     }
 
     @Operation(summary = "Preview the envelopes a raw event would produce, storing nothing",

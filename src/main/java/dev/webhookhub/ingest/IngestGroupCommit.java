@@ -27,6 +27,7 @@ import dev.webhookhub.HubProperties;
 import dev.webhookhub.api.ApiException;
 import dev.webhookhub.store.DiskDurability;
 import dev.webhookhub.store.StoreUnavailable;
+import dev.webhookhub.tracing.HubTracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -70,6 +71,7 @@ public class IngestGroupCommit implements SmartLifecycle {
     }
 
     private final ProducerTemplate producer;
+    private final HubTracing tracing;
     private final TransactionTemplate transactions;
     private final DiskDurability durability;
     private final int maxEvents;
@@ -83,7 +85,8 @@ public class IngestGroupCommit implements SmartLifecycle {
     private volatile boolean running;
 
     public IngestGroupCommit(ProducerTemplate producer, PlatformTransactionManager transactionManager,
-            HubProperties properties, MeterRegistry registry, DiskDurability durability) {
+            HubProperties properties, MeterRegistry registry, DiskDurability durability, HubTracing tracing) {
+        this.tracing = tracing;
         this.producer = producer;
         this.durability = durability;
         this.transactions = new TransactionTemplate(transactionManager);
@@ -106,6 +109,10 @@ public class IngestGroupCommit implements SmartLifecycle {
      * @throws StaleBatch when it has to be mapped again; otherwise what the commit route threw
      */
     public IngestBatch commit(IngestBatch batch) {
+        return tracing.inSpan("commit", () -> committed(batch));
+    }
+
+    private IngestBatch committed(IngestBatch batch) {
         if (!running || committers == 0 || batch.raws().size() >= maxEvents) {
             return alone(batch);
         }

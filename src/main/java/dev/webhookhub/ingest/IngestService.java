@@ -7,8 +7,12 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 import dev.webhookhub.api.ApiException;
+import dev.webhookhub.tracing.HubTracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 
 /**
  * The one way into the hub for raw events, whatever channel they came by: runs the {@code ingest} route and returns
@@ -25,15 +29,37 @@ public class IngestService {
     private final ProducerTemplate producer;
     private final Counter mappedAgain;
 
-    public IngestService(ProducerTemplate producer, MeterRegistry registry) {
+    private final HubTracing tracing;
+
+    public IngestService(ProducerTemplate producer, MeterRegistry registry, HubTracing tracing) {
+        this.tracing = tracing;
         this.producer = producer;
         this.mappedAgain = Counter.builder("hub.ingest.mapped.again")
                 .description("ingest requests mapped again because the state or key they read moved before their commit")
                 .register(registry);
     }
 
-    /** Stores the batch; throws what the route threw (a refused raw event, a store that is away...). */
-    public IngestBatch ingest(IngestBatch batch) {
+    /**
+     * Stores the batch; throws what the route threw (a refused raw event, a store that is away...). Runs in an
+     * {@code ingest} span that continues the batch's traceparent; its events keep that span's.
+     */
+    public IngestBatch ingest(IngestBatch incoming) {
+        Span span = tracing.start("ingest " + incoming.source(), SpanKind.SERVER, incoming.traceparent());
+        span.setAttribute("hub.source", incoming.source());
+        span.setAttribute("hub.environment_id", incoming.environmentId());
+        span.setAttribute("hub.raw_events", incoming.raws().size());
+        try (Scope scope = span.makeCurrent()) {
+            IngestBatch stored = stored(incoming.tracedBy(HubTracing.traceparent(span)));
+            span.setAttribute("hub.events", stored.eventIds().size());
+            span.end();
+            return stored;
+        } catch (RuntimeException e) {
+            HubTracing.failed(span, e.getMessage());
+            throw e;
+        }
+    }
+
+    private IngestBatch stored(IngestBatch batch) {
         for (int tries = 1;; tries++) {
             try {
                 return producer.requestBody("direct:ingest", batch, IngestBatch.class);

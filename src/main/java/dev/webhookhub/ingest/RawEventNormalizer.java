@@ -16,6 +16,7 @@ import dev.webhookhub.mapping.Normalizer;
 import dev.webhookhub.mapping.SourceMapping;
 import dev.webhookhub.store.IdempotencyRepository;
 import dev.webhookhub.store.MappingStateRepository;
+import dev.webhookhub.tracing.HubTracing;
 
 /** Ingest route step: maps each raw event of the batch, in order, by its source's mapping file. */
 @Component
@@ -26,8 +27,11 @@ public class RawEventNormalizer {
     private final MappingStateRepository stateRepository;
     private final IdempotencyRepository idempotency;
 
+    private final HubTracing tracing;
+
     public RawEventNormalizer(MappingRegistry mappings, Normalizer normalizer, MappingStateRepository stateRepository,
-            IdempotencyRepository idempotency) {
+            IdempotencyRepository idempotency, HubTracing tracing) {
+        this.tracing = tracing;
         this.mappings = mappings;
         this.normalizer = normalizer;
         this.stateRepository = stateRepository;
@@ -40,6 +44,10 @@ public class RawEventNormalizer {
      * is not mapped again: it answers with the ids it produced then.
      */
     public IngestBatch normalize(IngestBatch batch) {
+        return tracing.inSpan("mapping", () -> mapped(batch));
+    }
+
+    private IngestBatch mapped(IngestBatch batch) {
         SourceMapping mapping = mapping(batch.source());
         MappingStateRepository.Snapshot state = stateRepository.snapshot(batch.environmentId(), batch.source());
         List<NormalizedEvent> events = new ArrayList<>();

@@ -13,6 +13,7 @@ import dev.webhookhub.store.TimeOrderedIds;
 import dev.webhookhub.subscription.Subscription;
 import dev.webhookhub.subscription.SubscriptionFilters;
 import dev.webhookhub.subscription.SubscriptionRepository;
+import dev.webhookhub.tracing.HubTracing;
 
 /**
  * Content-based router: each event goes to every active subscription of its own environment that wants its
@@ -25,7 +26,11 @@ public class SubscriptionRouter {
     private final MappingRegistry mappings;
     private final SubscriptionFilters filters;
 
-    public SubscriptionRouter(SubscriptionRepository subscriptions, MappingRegistry mappings, SubscriptionFilters filters) {
+    private final HubTracing tracing;
+
+    public SubscriptionRouter(SubscriptionRepository subscriptions, MappingRegistry mappings, SubscriptionFilters filters,
+            HubTracing tracing) {
+        this.tracing = tracing;
         this.subscriptions = subscriptions;
         this.mappings = mappings;
         this.filters = filters;
@@ -36,6 +41,10 @@ public class SubscriptionRouter {
         if (batch.events().isEmpty()) {
             return batch;
         }
+        return tracing.inSpan("routing", () -> routed(batch));
+    }
+
+    private IngestBatch routed(IngestBatch batch) {
         List<Subscription> candidates = subscriptions.active(batch.environmentId());
         List<NewDelivery> deliveries = new ArrayList<>();
         for (NormalizedEvent event : batch.events()) {

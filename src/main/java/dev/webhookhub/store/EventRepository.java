@@ -41,12 +41,13 @@ public class EventRepository {
         for (IngestBatch batch : group.members()) {
             for (NormalizedEvent e : batch.events()) {
                 rows.add(new Object[] {e.id(), batch.environmentId(), e.source(), e.type(), e.envelopeJson(),
-                        Timestamps.column(e.createdAt())});
+                        Timestamps.column(e.createdAt()), batch.traceparent()});
                 stored.add(e);
             }
         }
         if (!rows.isEmpty()) {
-            template.batchUpdate("INSERT INTO events (id, environment_id, source, type, envelope, created_at) VALUES (?, ?, ?, ?, ?, ?)", rows);
+            template.batchUpdate("INSERT INTO events (id, environment_id, source, type, envelope, created_at, traceparent)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?)", rows);
             publisher.publishEvent(new EventsStored(stored));
         }
         return group;

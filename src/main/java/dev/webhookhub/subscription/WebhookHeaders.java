@@ -20,7 +20,9 @@ final class WebhookHeaders {
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Set<String> RESERVED = Set.of("content-type", "content-length", "host", "connection", "keep-alive",
             "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer", "trailers",
-            "transfer-encoding", "upgrade", "user-agent", "content-encoding", "expect");
+            "transfer-encoding", "upgrade", "user-agent", "content-encoding", "expect",
+            // the hub's trace context of each attempt
+            "traceparent", "tracestate");
 
     private WebhookHeaders() {
     }

@@ -94,6 +94,9 @@ class ConsoleBrowserTest extends HubTest {
             awaitRow(webhookPage, "tr[data-status=delivered]");
             assertThat(browser.findElement(By.id("webhook-stats")).getText()).contains("last 1h", "1 attempts", "100 % succeeded",
                     "last 24h", "0 deliveries");
+            assertThat(browser.findElements(By.cssSelector("#chart-attempts g.hour"))).hasSize(24);
+            assertThat(browser.findElements(By.cssSelector("#chart-attempts g.hour[data-attempts='1']"))).hasSize(1);
+            assertThat(browser.findElement(By.cssSelector("#chart-latency polyline")).getAttribute("points")).isNotBlank();
             screenshot("3-webhook-deliveries");
 
             // an operational webhook, told about the failures below

@@ -42,6 +42,14 @@ class WebhookStatsTest extends HubTest {
                 assertThat(((Number) w.get("latency_p99_ms")).longValue()).isGreaterThanOrEqualTo(((Number) w.get("latency_p50_ms")).longValue());
             }
             assertThat(stats).containsEntry("lag_seconds", 0).containsEntry("waiting", 0);
+            var hourly = (List<Map<String, Object>>) stats.get("hourly");
+            assertThat(hourly).hasSize(24);
+            // in the last hour or two (an hour may have begun meanwhile)
+            assertThat(hourly.stream().mapToInt(h -> (Integer) h.get("attempts")).sum()).isEqualTo(3);
+            assertThat(hourly.stream().mapToInt(h -> (Integer) h.get("succeeded")).sum()).isEqualTo(2);
+            assertThat(hourly.subList(0, 22)).allSatisfy(h -> assertThat(h).containsEntry("attempts", 0));
+            assertThat(java.time.Instant.parse((String) hourly.getLast().get("start")))
+                    .isBeforeOrEqualTo(java.time.Instant.now()).isAfter(java.time.Instant.now().minusSeconds(3600));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.webhookhub.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,6 +40,8 @@ class KafkaInboundTest extends HubTest {
         TestKafka.register(registry);
     }
 
+    private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+
     @Autowired
     CamelContext camel;
 
@@ -45,13 +49,19 @@ class KafkaInboundTest extends HubTest {
     void rawEventsOnKafkaAreDeliveredAndPoisonGoesToTheDeadLetterTopic() throws Exception {
         try (var receiver = TestReceiver.start(); var producer = producer()) {
             subscribe(hub(), receiver.url("/kafka"), List.of("config.applied"));
-            producer.send(new ProducerRecord<>("raw.configly", "c", apply("op-k1"))).get();
+            // a producer's trace context as a record header: the delivery continues its trace
+            producer.send(new ProducerRecord<>("raw.configly", null, "c", apply("op-k1"), List.of(new RecordHeader("traceparent",
+                    ("00-" + TRACE_ID + "-00f067aa0ba902b7-01").getBytes(StandardCharsets.UTF_8))))).get();
             producer.send(new ProducerRecord<>("raw.configly", "c", "{\"kind\": broken")).get();
             producer.send(new ProducerRecord<>("raw.configly", "c", "{\"kind\":\"unknown\",\"connection\":\"c\"}")).get();
             producer.send(new ProducerRecord<>("raw.configly", "c", apply("op-k2"))).get();
 
             var received = awaitReceived(receiver, 2);
             assertThat(received).extracting(r -> r.body().contains("op-k1") || r.body().contains("op-k2")).containsOnly(true);
+            assertThat(received.stream().filter(r -> r.body().contains("op-k1")).findFirst().orElseThrow().header("traceparent"))
+                    .startsWith("00-" + TRACE_ID + "-");
+            assertThat(received.stream().filter(r -> r.body().contains("op-k2")).findFirst().orElseThrow().header("traceparent"))
+                    .as("no context on the record: a trace of its own").doesNotContain(TRACE_ID);
 
             var deadLetters = TestKafka.read(TestKafka.bootstrapServers(), "raw.dead-letter", 2, Duration.ZERO);
             assertThat(deadLetters).extracting(ConsumerRecord::value).containsExactly("{\"kind\": broken",

@@ -47,13 +47,17 @@ class IsolationMatrixTest extends HubTest {
             awaitReceived(receiver, 1);
         }
         ids.put("delivery", (String) ((List<Map<String, Object>>) a.get("/v1/deliveries").json().get("data")).get(0).get("id"));
+        ids.put("operational", (String) a.post("/v1/operational-webhooks", HubClient.json(Map.of("url",
+                "https://ops.example.com/isolation-a"))).json().get("id"));
+        ids.put("job", (String) a.post("/v1/webhooks/" + ids.get("webhook") + "/recover",
+                "{\"since\": \"2020-01-01T00:00:00Z\"}").json().get("job_id"));
         ids.put("environment", jdbc.sql("SELECT environment_id FROM subscriptions WHERE id = ?").param(ids.get("webhook"))
                 .query(String.class).single());
         ids.put("key", jdbc.sql("SELECT id FROM api_keys WHERE environment_id = ?").param(ids.get("environment"))
                 .query(String.class).list().get(0));
         // what must never show up in an answer to anyone but A
         List<String> secretsOfA = List.of(ids.get("webhook"), ids.get("event"), ids.get("delivery"), (String) webhook.get("secret"),
-                "isolation-a", "iso-a", "secret-of-a");
+                "isolation-a", "iso-a", "secret-of-a", ids.get("operational"), ids.get("job"));
 
         Map<String, String> callers = new TreeMap<>(Map.of("no key", "", "wrong key", "Bearer cly_wrong_" + ids.get("event"),
                 "other environment's key", "Bearer " + b.token(), "A's key as admin token", "Bearer " + a.token()));
@@ -110,6 +114,8 @@ class IsolationMatrixTest extends HubTest {
                 .replace("/webhook/{id}", "/webhook/" + ids.get("webhook"))
                 .replace("/v1/events/{id}", "/v1/events/" + ids.get("event"))
                 .replace("/v1/deliveries/{id}", "/v1/deliveries/" + ids.get("delivery"))
+                .replace("/v1/operational-webhooks/{id}", "/v1/operational-webhooks/" + ids.get("operational"))
+                .replace("/v1/jobs/{id}", "/v1/jobs/" + ids.get("job"))
                 .replace("/v1/environments/{id}", "/v1/environments/" + ids.get("environment"))
                 .replace("{keyId}", ids.get("key"))
                 .replace("{source}", "configly")
@@ -123,7 +129,8 @@ class IsolationMatrixTest extends HubTest {
         if (!authorization.isEmpty()) {
             builder.header("Authorization", authorization);
         }
-        String body = path.startsWith("/v1/ingest") || path.contains("/preview")
+        String body = path.contains("/recover") ? "{\"since\": \"2020-01-01T00:00:00Z\"}"
+                : path.startsWith("/v1/ingest") || path.contains("/preview")
                 ? "{\"kind\":\"sync_run\",\"connection\":\"c\",\"run\":{\"id\":\"x\",\"status\":\"failed\",\"error\":\"e\"}}"
                 : path.startsWith("/v1/environments") ? "{\"name\":\"intruder\"}" : "{\"is_active\":false}";
         builder.method(method, method.equals("GET") || method.equals("DELETE") ? HttpRequest.BodyPublishers.noBody()
