@@ -31,6 +31,8 @@ public class TracingConfiguration {
     @Bean(destroyMethod = "close")
     OpenTelemetrySdk openTelemetry(ObjectProvider<SpanExporter> exporters) {
         return AutoConfiguredOpenTelemetrySdk.builder()
+                // the context closes it (destroyMethod), after the last delivery's span, not a JVM hook at any time
+                .disableShutdownHook()
                 .addPropertiesSupplier(() -> DEFAULTS)
                 .addTracerProviderCustomizer((tracerProvider, config) -> {
                     exporters.orderedStream().forEach(exporter -> tracerProvider.addSpanProcessor(SimpleSpanProcessor.create(exporter)));
