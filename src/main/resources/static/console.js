@@ -108,7 +108,8 @@ function signIn() {
 // ---- webhooks ------------------------------------------------------------------------------------------------------
 
 async function webhooks() {
-  const [page, ops] = await Promise.all([api("GET", "/v1/webhooks?limit=200"), api("GET", "/v1/operational-webhooks?limit=200")]);
+  const [page, ops, catalog] = await Promise.all([api("GET", "/v1/webhooks?limit=200"),
+    api("GET", "/v1/operational-webhooks?limit=200"), api("GET", "/v1/event-types")]);
   show(h("div", { class: "row" }, h("h1", { style: "flex:1" }, "Webhooks"),
       h("button", { class: "primary", id: "new-webhook", onclick: () => (location.hash = "#/webhooks/new") }, "New webhook")),
     page.data.length === 0 ? h("p", { class: "muted" }, "No webhook yet.") :
@@ -119,13 +120,11 @@ async function webhooks() {
           h("td", {}, w.all_event_types || !w.event_types.length ? "all" : w.event_types.join(", ")),
           h("td", {}, status(w.is_active ? "active" : "disabled"), w.disabled_reason ? h("div", { class: "muted" }, w.disabled_reason) : null),
           h("td", {}, time(w.created_at))))),
-    operationalWebhooks(ops.data));
+    operationalWebhooks(ops.data, catalog.operational_event_types.map((t) => t.type)));
 }
 
-const OPERATIONAL_TYPES = ["webhook.failing", "webhook.recovered", "webhook.disabled", "webhook.lagging", "delivery.dead"];
-
 /** Endpoints that receive the hub's own events about the webhooks above: failing, recovered, disabled, lagging, dead. */
-function operationalWebhooks(list) {
+function operationalWebhooks(list, types) {
   const url = h("input", { type: "url", id: "ops-url", placeholder: "https://ops.example.com/webhook-hub" });
   return h("section", { id: "operational" },
     h("h2", {}, "Operational webhooks"),
@@ -145,14 +144,14 @@ function operationalWebhooks(list) {
       class: "card", id: "ops-form",
       onsubmit: async (e) => {
         e.preventDefault();
-        const types = [...document.querySelectorAll("input[name=ops-type]:checked")].map((c) => c.value);
+        const checked = [...document.querySelectorAll("input[name=ops-type]:checked")].map((c) => c.value);
         const created = await attempt(() => api("POST", "/v1/operational-webhooks",
-          { url: url.value, event_types: types.length === OPERATIONAL_TYPES.length ? undefined : types }));
+          { url: url.value, event_types: checked.length === types.length ? undefined : checked }));
         if (created) { flash("Operational webhook added; its secret: GET /v1/operational-webhooks/" + created.id + "/secret."); route(); }
       },
     },
     h("label", { for: "ops-url" }, "Endpoint URL"), url,
-    h("div", { class: "types" }, OPERATIONAL_TYPES.map((t) => h("label", {},
+    h("div", { class: "types" }, types.map((t) => h("label", {},
       h("input", { type: "checkbox", name: "ops-type", value: t, checked: true }), " ", t))),
     h("p", {}, h("button", { class: "primary", id: "add-ops" }, "Add operational webhook"))));
 }

@@ -8,22 +8,25 @@ import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.webhookhub.contract.OperationalEventTypes;
 import dev.webhookhub.mapping.EnvelopeSchemas;
 import dev.webhookhub.mapping.MappingRegistry;
 import dev.webhookhub.mapping.SampleEnvelopes;
 import dev.webhookhub.mapping.SourceMapping;
 import dev.webhookhub.mapping.SourceMapping.EventType;
 
-/** What can be subscribed to: every type of every loaded source, with its payload schema. */
+/** What can be subscribed to: every type of every loaded source, with its payload schema, and the hub's own types. */
 @RestController
 public class CatalogController {
 
     private final MappingRegistry mappings;
     private final SampleEnvelopes samples;
+    private final OperationalEventTypes operational;
 
-    public CatalogController(MappingRegistry mappings, SampleEnvelopes samples) {
+    public CatalogController(MappingRegistry mappings, SampleEnvelopes samples, OperationalEventTypes operational) {
         this.mappings = mappings;
         this.samples = samples;
+        this.operational = operational;
     }
 
     @GetMapping("/v1/event-types")
@@ -51,7 +54,11 @@ public class CatalogController {
             }
             sources.add(Map.of("source", mapping.source(), "description", mapping.description(), "event_types", types));
         }
-        return Map.of("sources", sources);
+        // what operational webhooks receive (/v1/operational-webhooks); ordinary webhooks cannot subscribe to them
+        List<Map<String, Object>> operationalTypes = operational.types().stream().map(t -> Map.<String, Object>of(
+                "type", t.type(), "description", t.description(), "envelope_schema", t.envelopeSchema(),
+                "example", t.example())).toList();
+        return Map.of("sources", sources, "operational_event_types", operationalTypes);
     }
 
     /** Files by name only: where the server keeps them is not the tenant's business. */

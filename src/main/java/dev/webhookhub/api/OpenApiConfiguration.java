@@ -61,7 +61,8 @@ class OpenApiConfiguration {
                         environment; environment management takes the admin token. Errors are application/problem+json. \
                         What the hub sends to webhooks is described by the AsyncAPI 3.0 document at \
                         [`GET /v1/asyncapi`](/v1/asyncapi) (YAML with `Accept: application/yaml`; same API key), and type \
-                        by type, with whole-body schemas and examples, by `GET /v1/event-types`."""))
+                        by type, with whole-body schemas and examples, by `GET /v1/event-types` (the hub's own events \
+                        for operational webhooks in its channel `hub` and in `operational_event_types`)."""))
                 .components(new Components()
                         .addSecuritySchemes(API_KEY, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
                                 .description("an environment's API key"))

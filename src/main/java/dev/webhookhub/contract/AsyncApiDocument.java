@@ -19,19 +19,25 @@ import dev.webhookhub.mapping.SourceMapping.EventType;
  * Everything the hub sends, as an AsyncAPI 3.0 document made from the loaded mappings: one channel per source (its
  * address is each subscriber's own URL), one message per event type and body format (native, and CloudEvents 1.0
  * structured), with the whole body's schema, the type's example and the Standard Webhooks headers; one {@code send}
- * operation per source, signed as Standard Webhooks says. Made afresh on each request, so it follows hot reloads.
+ * operation per source, signed as Standard Webhooks says; and a channel {@code hub} for the hub's own events that
+ * operational webhooks receive. Made afresh on each request, so it follows hot reloads.
  */
 @Component
 public class AsyncApiDocument {
 
     static final String VERSION = "3.0.0";
 
+    /** A mapping named {@code hub} is refused, so this channel is never a source's. */
+    static final String OPERATIONAL_CHANNEL = "hub";
+
     private final MappingRegistry mappings;
     private final SampleEnvelopes samples;
+    private final OperationalEventTypes operational;
 
-    public AsyncApiDocument(MappingRegistry mappings, SampleEnvelopes samples) {
+    public AsyncApiDocument(MappingRegistry mappings, SampleEnvelopes samples, OperationalEventTypes operational) {
         this.mappings = mappings;
         this.samples = samples;
+        this.operational = operational;
     }
 
     public Map<String, Object> build() {
@@ -64,6 +70,7 @@ public class AsyncApiDocument {
                     "security", List.of(Map.of("$ref", "#/components/securitySchemes/standardWebhooks")),
                     "messages", operationMessages));
         }
+        addOperational(channels, operations, messages);
         return ordered("asyncapi", VERSION,
                 "info", ordered("title", "webhook-hub events", "version", "1",
                         "description", "Every event the hub delivers to webhooks, by source and type, with the schema of the "
@@ -78,6 +85,34 @@ public class AsyncApiDocument {
                                 "description", "Standard Webhooks: v1,<base64 HMAC-SHA256 of \"webhook-id.webhook-timestamp.body\"> "
                                         + "with the webhook's whsec_ secret; during the 24 h after a rotation a second, "
                                         + "space-separated signature with the previous secret"))));
+    }
+
+    private void addOperational(Map<String, Object> channels, Map<String, Object> operations, Map<String, Object> messages) {
+        Map<String, Object> channelMessages = new LinkedHashMap<>();
+        List<Map<String, Object>> operationMessages = new ArrayList<>();
+        for (OperationalEventTypes.Type type : operational.types()) {
+            // prefixed: a source may name a type of its own like one of these
+            String id = OPERATIONAL_CHANNEL + "." + messageId(type.type());
+            messages.put(id, ordered("name", type.type(),
+                    "title", type.type(),
+                    "summary", type.description(),
+                    "contentType", "application/json",
+                    "headers", Map.of("$ref", "#/components/schemas/StandardWebhooksHeaders"),
+                    "payload", type.envelopeSchema(),
+                    "examples", List.of(Map.of("name", "example", "payload", type.example()))));
+            channelMessages.put(id, Map.of("$ref", "#/components/messages/" + id));
+            operationMessages.add(Map.of("$ref", "#/channels/" + OPERATIONAL_CHANNEL + "/messages/" + id));
+        }
+        channels.put(OPERATIONAL_CHANNEL, ordered("address", null,
+                "title", "operational events",
+                "description", "The hub's own events about an environment's webhooks. POSTed to its operational webhooks "
+                        + "(/v1/operational-webhooks), never to ordinary ones.",
+                "messages", channelMessages));
+        operations.put("send-" + OPERATIONAL_CHANNEL, ordered("action", "send",
+                "channel", Map.of("$ref", "#/channels/" + OPERATIONAL_CHANNEL),
+                "summary", "The hub POSTs events about webhooks to operational webhooks",
+                "security", List.of(Map.of("$ref", "#/components/securitySchemes/standardWebhooks")),
+                "messages", operationMessages));
     }
 
     private enum Format {

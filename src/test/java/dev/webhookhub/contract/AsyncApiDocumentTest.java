@@ -35,12 +35,14 @@ class AsyncApiDocumentTest extends HubTest {
         assertThat(document.get("asyncapi")).isEqualTo("3.0.0");
         @SuppressWarnings("unchecked")
         Map<String, Object> channels = (Map<String, Object>) document.get("channels");
-        assertThat(channels).containsOnlyKeys("configly", "unified-api", "synq", "integration-sync", "feedback");
+        assertThat(channels).containsOnlyKeys("configly", "unified-api", "synq", "integration-sync", "feedback", "hub");
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> messages = (Map<String, Map<String, Object>>) ((Map<String, Object>) document
                 .get("components")).get("messages");
         long activeTypes = activeTypes(hub);
-        assertThat(messages).hasSize((int) (2 * activeTypes));
+        // each source type natively and as CloudEvents; the five operational types once
+        assertThat(messages).hasSize((int) (2 * activeTypes) + 5);
+        assertThat(messages.get("hub.delivery.dead")).containsEntry("name", "delivery.dead").containsKeys("payload", "examples");
         assertThat(messages.get("connection.sync_completed")).containsEntry("contentType", "application/json")
                 .containsKeys("payload", "examples", "headers");
         assertThat(messages.get("record_created.cloudevents")).containsEntry("name", "record:created")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,7 +12,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
 
 import dev.webhookhub.support.HubClient;
 import dev.webhookhub.support.HubTest;
@@ -66,9 +72,13 @@ class OperationalWebhooksTest extends HubTest {
                     .containsEntry("reason", "endpoint answered 410 Gone");
             assertThat(env.get("/v1/webhooks/" + webhook).json()).containsEntry("is_active", false);
 
+            Map<String, JsonSchema> published = publishedSchemas(env);
             for (var received : ops.received()) {
                 received.verify(opSecret);
                 assertThat(received.header("webhook-id")).startsWith("evt_");
+                String type = (String) body(received).get("type");
+                assertThat(published.get(type).validate(JSON.readTree(received.body())))
+                        .as("%s against the envelope_schema GET /v1/event-types publishes for it", received.body()).isEmpty();
             }
             assertThat(ops.received()).as("one of each, in the order they happened").extracting(r -> body(r).get("type"))
                     .containsExactly("webhook.failing", "delivery.dead", "webhook.recovered", "webhook.disabled");
@@ -171,6 +181,27 @@ class OperationalWebhooksTest extends HubTest {
         assertThat(sourcesEvent.status()).as("the hub's types are not a webhook's").isEqualTo(400);
         assertThat(env.delete("/v1/operational-webhooks/" + id).status()).isEqualTo(204);
         assertThat(env.get("/v1/operational-webhooks/" + id).status()).isEqualTo(404);
+    }
+
+    /**
+     * The published contract of each operational type: its envelope_schema in GET /v1/event-types, which must be the
+     * payload of its message in GET /v1/asyncapi's hub channel.
+     */
+    private static Map<String, JsonSchema> publishedSchemas(HubClient env) {
+        JsonNode asyncApi = JSON.valueToTree(env.get("/v1/asyncapi").json());
+        var factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+        var config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+        Map<String, JsonSchema> schemas = new HashMap<>();
+        for (JsonNode type : JSON.valueToTree(env.get("/v1/event-types").json()).path("operational_event_types")) {
+            String name = type.path("type").asText();
+            assertThat(asyncApi.at("/components/messages/hub." + name + "/payload")).isEqualTo(type.path("envelope_schema"));
+            JsonSchema schema = factory.getSchema(type.path("envelope_schema"), config);
+            assertThat(schema.validate(type.path("example"))).as("the example of %s", name).isEmpty();
+            schemas.put(name, schema);
+        }
+        assertThat(schemas).containsOnlyKeys("webhook.failing", "webhook.recovered", "webhook.disabled", "webhook.lagging",
+                "delivery.dead");
+        return schemas;
     }
 
     /** Waits for the operational event of that type about that webhook, and returns its body. */
