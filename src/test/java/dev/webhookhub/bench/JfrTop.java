@@ -25,6 +25,11 @@ final class JfrTop {
     private JfrTop() {
     }
 
+    /** {@code JfrTop recording.jfr [rows]}: the summary of a recording made outside the benchmark (jcmd JFR.start). */
+    public static void main(String[] args) throws IOException {
+        System.out.print(summarize(Path.of(args[0]), args.length > 1 ? Integer.parseInt(args[1]) : 60));
+    }
+
     static String summarize(Path recording, int rows) throws IOException {
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> total = new HashMap<>();
