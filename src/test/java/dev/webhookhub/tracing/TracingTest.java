@@ -10,7 +10,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
@@ -34,7 +33,8 @@ class TracingTest extends HubTest {
     private static final String PARENT = "b7ad6b7169203331";
     private static final String SYNC_FAILED = "{\"kind\":\"sync_run\",\"connection\":\"c\",\"run\":{\"id\":\"%s\",\"status\":\"failed\",\"error\":\"e\"}}";
 
-    @TestConfiguration
+    // imported, not a @TestConfiguration: the hubs that tests and benchmarks start as processes run with the test
+    // classes on their classpath, and component scanning would give each of them an exporter keeping every span
     static class Spans {
         @Bean
         InMemorySpanExporter inMemorySpans() {
