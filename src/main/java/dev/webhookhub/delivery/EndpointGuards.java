@@ -8,6 +8,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.webhookhub.HubProperties;
@@ -29,6 +31,8 @@ import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
  */
 @Component
 public class EndpointGuards {
+
+    private static final Logger log = LoggerFactory.getLogger(EndpointGuards.class);
 
     /** Why a delivery waits, and for how long. */
     public record Deferral(String reason, Duration delay) {
@@ -87,6 +91,23 @@ public class EndpointGuards {
                 .waitDurationInOpenState(openFor)
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .build());
+        // an open circuit is a silence in the delivery log otherwise: say when, why and for how long
+        int threshold = delivery.circuitFailureThreshold();
+        circuits.getEventPublisher().onEntryAdded(added -> added.getAddedEntry().getEventPublisher()
+                .onStateTransition(event -> logTransition(event.getCircuitBreakerName(), event.getStateTransition(),
+                        threshold)));
+    }
+
+    private void logTransition(String webhookId, CircuitBreaker.StateTransition transition, int threshold) {
+        switch (transition) {
+            case CLOSED_TO_OPEN -> log.warn("circuit of webhook {} opened after {} failed attempts in a row: its"
+                    + " deliveries wait {} without using up attempts, then one probe goes", webhookId, threshold, openFor);
+            case HALF_OPEN_TO_OPEN -> log.warn("circuit of webhook {} opened again: the probe failed; the next in {}",
+                    webhookId, openFor);
+            case OPEN_TO_HALF_OPEN -> log.info("circuit of webhook {} half-open: the next delivery is the probe", webhookId);
+            case HALF_OPEN_TO_CLOSED -> log.info("circuit of webhook {} closed: the probe went through", webhookId);
+            default -> log.info("circuit of webhook {}: {}", webhookId, transition);
+        }
     }
 
     /** @return empty when the delivery may go now (with its pass in {@code pass[0]}), else why it waits */

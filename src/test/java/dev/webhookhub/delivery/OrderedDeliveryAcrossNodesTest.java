@@ -5,8 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,12 +25,8 @@ import dev.webhookhub.support.TestReceiver.Reply;
  */
 class OrderedDeliveryAcrossNodesTest {
 
-    private static final List<String> SETTINGS = List.of(
-            "hub.bootstrap-api-key=" + HubTest.API_KEY, "hub.admin-token=" + HubTest.ADMIN_TOKEN,
-            "hub.delivery.allow-private-targets=true", "hub.delivery.poll-interval=100ms", "hub.delivery.lease=5s",
-            "hub.delivery.retry-schedule=500ms,500ms,500ms,500ms,500ms,500ms", "hub.delivery.jitter=0",
-            "hub.mappings.reload-interval=1h");
-    private static final String FAILED = "{\"kind\":\"sync_run\",\"connection\":\"%1$s\",\"run\":{\"id\":\"%2$s\",\"status\":\"failed\",\"error\":\"%2$s\"}}";
+    private static final List<String> SETTINGS = Stream.concat(OrderedDeliveryTest.PROCESS_SETTINGS.stream(),
+            Stream.of("hub.delivery.lease=5s")).toList();
     private static final int KEYS = 5;
     private static final int PER_KEY = 30;
 
@@ -45,27 +40,19 @@ class OrderedDeliveryAcrossNodesTest {
             try {
                 HubClient viaA = new HubClient(a.port(), HubTest.API_KEY);
                 HubClient viaB = new HubClient(b.port(), HubTest.API_KEY);
-                var created = viaA.post("/v1/webhooks", HubClient.json(Map.of("url", receiver.url("/ordered"),
-                        "events", List.of("connection.sync_failed"), "ordering_key", "connectionId")));
-                assertThat(created.status()).as(created.body()).isEqualTo(201);
-
+                OrderedDeliveryTest.createOrderedWebhook(viaA, receiver.url("/ordered"));
                 PerKeyOrder order = new PerKeyOrder(OrderedDeliveryTest::nameIn);
-                Map<String, Integer> failuresLeft = new ConcurrentHashMap<>();
-                receiver.replyBy(order.answering(event -> failuresLeft.getOrDefault(event, 0) > 0
-                        && failuresLeft.merge(event, -1, Integer::sum) >= 0 ? Reply.status(503)
-                        : Reply.slow(204, Duration.ofMillis(20))));
+                receiver.replyBy(order.failingAsPlanned(Reply.slow(204, Duration.ofMillis(20))));
 
                 int n = 0;
                 for (int i = 0; i < PER_KEY; i++) {
                     for (int k = 0; k < KEYS; k++) {
                         String key = "node-conn-" + k;
                         String event = "node-" + k + "-" + i;
-                        order.expect(key, event);
-                        if (n % 7 == 3) {
-                            failuresLeft.put(event, 2); // two rounds fail (503 is not redelivered in-process)
-                        }
+                        order.expect(key, event, n % 7 == 3 ? 2 : 0); // two rounds fail
                         boolean throughB = n % 2 == 1 && b.isAlive();
-                        var response = (throughB ? viaB : viaA).post("/v1/ingest/configly", FAILED.formatted(key, event));
+                        var response = (throughB ? viaB : viaA).post("/v1/ingest/configly",
+                                OrderedDeliveryTest.FAILED.formatted(key, event));
                         assertThat(response.status()).as(response.body()).isEqualTo(202);
                         n++;
                         if (n == KEYS * PER_KEY / 2) {

@@ -26,8 +26,26 @@ import dev.webhookhub.support.TestReceiver.Reply;
 class OrderedDeliveryTest extends HubTest {
 
     /** The run id goes into the envelope as the error text: each delivered body names its event. */
-    private static final String FAILED = "{\"kind\":\"sync_run\",\"connection\":\"%1$s\",\"run\":{\"id\":\"%2$s\",\"status\":\"failed\",\"error\":\"%2$s\"}}";
+    static final String FAILED = "{\"kind\":\"sync_run\",\"connection\":\"%1$s\",\"run\":{\"id\":\"%2$s\",\"status\":\"failed\",\"error\":\"%2$s\"}}";
     private static final Pattern NAME = Pattern.compile("\"error\":\"([^\"]+)\"");
+
+    /**
+     * Settings of the tests that run hub processes: quick durable retries, and no circuit breaker, since the injected
+     * failures of five keys' heads can fail five attempts in a row and hold every key for the circuit's 30 s.
+     */
+    static final List<String> PROCESS_SETTINGS = List.of(
+            "hub.bootstrap-api-key=" + API_KEY, "hub.admin-token=" + ADMIN_TOKEN,
+            "hub.delivery.allow-private-targets=true", "hub.delivery.poll-interval=100ms",
+            "hub.delivery.retry-schedule=500ms,500ms,500ms,500ms,500ms,500ms", "hub.delivery.jitter=0",
+            "hub.delivery.circuit-failure-threshold=1000", "hub.mappings.reload-interval=1h");
+
+    /** A webhook of connection.sync_failed to {@code url} ordered by connectionId: its id. */
+    static String createOrderedWebhook(HubClient client, String url) {
+        var created = client.post("/v1/webhooks", HubClient.json(Map.of("url", url,
+                "events", List.of("connection.sync_failed"), "ordering_key", "connectionId")));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return (String) created.json().get("id");
+    }
 
     static String nameIn(String body) {
         Matcher m = NAME.matcher(body);

@@ -26,6 +26,7 @@ public final class PerKeyOrder {
     private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final List<String> deliveredInOrder = new CopyOnWriteArrayList<>();
+    private final Map<String, Integer> failuresLeft = new ConcurrentHashMap<>();
 
     private final Function<String, String> nameInBody;
 
@@ -38,6 +39,23 @@ public final class PerKeyOrder {
     public void expect(String key, String eventId) {
         byKey.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(eventId);
         keyOf.put(eventId, key);
+    }
+
+    /** The next event of a key, whose first {@code failures} requests {@link #failingAsPlanned} answers 503. */
+    public void expect(String key, String eventId, int failures) {
+        expect(key, eventId);
+        if (failures > 0) {
+            failuresLeft.put(eventId, failures);
+        }
+    }
+
+    /**
+     * Answers 503 to an event while it has failures left (503 is not redelivered in-process: each is an attempt the
+     * hub schedules), else {@code otherwise}.
+     */
+    public Function<Received, Reply> failingAsPlanned(Reply otherwise) {
+        return answering(event -> failuresLeft.getOrDefault(event, 0) > 0
+                && failuresLeft.merge(event, -1, Integer::sum) >= 0 ? Reply.status(503) : otherwise);
     }
 
     /** An event the plan fails for good: its successors may go once the hub has given it up (check that apart). */
