@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.webhookhub.support.HubClient;
 import dev.webhookhub.support.HubTest;
@@ -15,6 +18,7 @@ import dev.webhookhub.support.TestReceiver;
 import dev.webhookhub.support.TestReceiver.Reply;
 
 /** One endpoint's trouble stays its own: concurrency cap, rate limit, circuit breaker. */
+@ExtendWith(OutputCaptureExtension.class)
 class EndpointIsolationTest extends HubTest {
 
     private static final List<String> FAILED = List.of("connection.sync_failed");
@@ -60,7 +64,7 @@ class EndpointIsolationTest extends HubTest {
     }
 
     @Test
-    void theCircuitOpensAfterConsecutiveFailuresAndAProbeClosesIt() throws Exception {
+    void theCircuitOpensAfterConsecutiveFailuresAndAProbeClosesIt(CapturedOutput log) throws Exception {
         HubClient env = newEnvironment();
         try (var receiver = TestReceiver.start().byDefault(Reply.status(500))) {
             var webhook = env.post("/v1/webhooks", HubClient.json(Map.of("url", receiver.url("/flaky"), "events", FAILED,
@@ -83,6 +87,9 @@ class EndpointIsolationTest extends HubTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(
                     jdbc.sql("SELECT status FROM deliveries WHERE event_id = ?").param(waiting).query(String.class).single()));
             assertThat(env.get("/v1/webhooks/" + webhookId + "/deliveries").json().get("circuit")).isEqualTo("closed");
+            assertThat(log.getOut()).as("the log says when the circuit opened and closed")
+                    .contains("circuit of webhook " + webhookId + " opened after 5 failed attempts in a row")
+                    .contains("circuit of webhook " + webhookId + " closed: the probe went through");
         }
     }
 
