@@ -93,7 +93,12 @@ public record HubProperties(
     public record Outbox(boolean enabled, int batchSize, long pollDelayMs) {
     }
 
-    public record Ingest(DataSize maxBytes, Duration idempotencyRetention, GroupCommit groupCommit) {
+    /**
+     * {@code idempotencyFilterKeys}: keys in each of the two generations of the in-memory filter that spares new keys
+     * their lookup before the commit (0: no filter, every key is looked up).
+     */
+    public record Ingest(DataSize maxBytes, Duration idempotencyRetention, int idempotencyFilterKeys,
+            GroupCommit groupCommit) {
     }
 
     /**

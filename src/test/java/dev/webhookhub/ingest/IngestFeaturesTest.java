@@ -6,15 +6,24 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
+import dev.webhookhub.store.IdempotencyRepository;
 import dev.webhookhub.support.HubClient;
 import dev.webhookhub.support.HubTest;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /** Preview, batches, Idempotency-Key and dedupKey through the HTTP API. */
 class IngestFeaturesTest extends HubTest {
 
     private static final String REPORT = """
             {"kind":"health_report","connection":"%s","report":{"id":"%s","score":%d,"findings":[]}}""";
+
+    @Autowired
+    MeterRegistry registry;
+
+    @Autowired
+    IdempotencyRepository idempotency;
 
     @Test
     void previewShowsTheEnvelopesAndStoresNothing() {
@@ -113,5 +122,58 @@ class IngestFeaturesTest extends HubTest {
         assertThat(ingest(env, "configly", REPORT.formatted("exp-2", "rep_1", 50))).isEqualTo(dedupSecond);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM idempotency_keys WHERE idem_key IN ('request:k-expired', 'raw:health_report/exp-2/rep_1')")
                 .query(Long.class).single()).isEqualTo(2);
+    }
+
+    @Test
+    void aDedupKeyAnotherHubStoredIsAnsweredWithItsIdsThoughThisHubsFilterNeverSawIt() {
+        HubClient env = newEnvironment();
+        List<String> original = ingest(env, "configly", REPORT.formatted("o1", "rep_1", 50));
+        String environmentId = environmentOf(original.getFirst());
+        idempotency.loadKnownKeys();
+        // what a second hub on the same store leaves behind: the key of a raw event this hub has not ingested
+        storeKey(environmentId, "raw:health_report/o1/rep_2", original);
+        long events = count("events");
+        double mappedAgain = mappedAgain();
+
+        assertThat(ingest(env, "configly", REPORT.formatted("o1", "rep_2", 70))).isEqualTo(original);
+        assertThat(count("events")).isEqualTo(events);
+        assertThat(mappedAgain()).as("the commit found the key taken; mapped again, it was looked up")
+                .isEqualTo(mappedAgain + 1);
+
+        // the claim taught the filter the key: the next repeat is looked up at once
+        assertThat(ingest(env, "configly", REPORT.formatted("o1", "rep_2", 70))).isEqualTo(original);
+        assertThat(mappedAgain()).isEqualTo(mappedAgain + 1);
+        // the raw event set aside did not move the state: a next report of rep_1's score 50 changes no score
+        assertThat(ingest(env, "configly", REPORT.formatted("o1", "rep_3", 50))).as("completed only").hasSize(1);
+    }
+
+    @Test
+    void keysInTheStoreWhenTheFilterIsReadAreLookedUpBeforeTheCommit() {
+        HubClient env = newEnvironment();
+        List<String> original = ingest(env, "configly", REPORT.formatted("l1", "rep_1", 50));
+        storeKey(environmentOf(original.getFirst()), "request:loaded-key", original);
+        idempotency.loadKnownKeys();
+        double mappedAgain = mappedAgain();
+
+        var again = env.post("/v1/ingest/configly", REPORT.formatted("l1", "rep_2", 60),
+                Map.of("Idempotency-Key", "loaded-key"));
+
+        assertThat(again.json().get("event_ids")).isEqualTo(original);
+        assertThat(mappedAgain()).isEqualTo(mappedAgain);
+    }
+
+    private String environmentOf(String eventId) {
+        return jdbc.sql("SELECT environment_id FROM events WHERE id = ?").param(eventId).query(String.class).single();
+    }
+
+    private void storeKey(String environmentId, String key, List<String> eventIds) {
+        jdbc.sql("INSERT INTO idempotency_keys (environment_id, source, idem_key, event_ids, created_at)"
+                        + " VALUES (?, 'configly', ?, ?, ?)")
+                .params(environmentId, key, HubClient.json(eventIds), java.sql.Timestamp.from(java.time.Instant.now()))
+                .update();
+    }
+
+    private double mappedAgain() {
+        return registry.counter("hub.ingest.mapped.again").count();
     }
 }
