@@ -33,6 +33,10 @@ final class KnownKeys {
 
     /** @param capacity keys per generation; 0 turns the filter off (every key is a "maybe") */
     KnownKeys(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("hub.ingest.idempotency-filter-keys is " + capacity
+                    + ": give the keys each generation of the filter holds, or 0 for no filter");
+        }
         this.capacity = capacity;
         this.generations = new AtomicReference<>(capacity == 0 ? null : new Generations(generation(), null));
     }

@@ -1,6 +1,7 @@
 package dev.webhookhub.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.stream.IntStream;
 
@@ -54,5 +55,10 @@ class KnownKeysTest {
         known.loaded();
 
         assertThat(known.mightHold("env", "configly", "anything")).isTrue();
+    }
+
+    @Test
+    void aNegativeSizeIsRefusedWithTheSettingsName() {
+        assertThatThrownBy(() -> new KnownKeys(-1)).hasMessageContaining("hub.ingest.idempotency-filter-keys is -1");
     }
 }
