@@ -68,7 +68,7 @@ final class KnownKeys {
         }
     }
 
-    /** Every key the store held when the hub started has been {@link #add added}: a "no" is now worth believing. */
+    /** The store's newest keys (up to one generation) have been {@link #add added}: a "no" is now worth believing. */
     void loaded() {
         loaded = true;
     }
