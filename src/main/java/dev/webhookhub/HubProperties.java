@@ -98,7 +98,11 @@ public record HubProperties(
      * their lookup before the commit (0: no filter, every key is looked up).
      */
     public record Ingest(DataSize maxBytes, Duration idempotencyRetention, int idempotencyFilterKeys,
-            GroupCommit groupCommit) {
+            Admission admission, GroupCommit groupCommit) {
+    }
+
+    /** At most {@code maxRequests} ingest requests worked on at once; one that waits longer than {@code maxWait} is answered 503. */
+    public record Admission(int maxRequests, Duration maxWait) {
     }
 
     /**

@@ -30,9 +30,11 @@ public class IngestService {
     private final Counter mappedAgain;
 
     private final HubTracing tracing;
+    private final IngestAdmission admission;
 
-    public IngestService(ProducerTemplate producer, MeterRegistry registry, HubTracing tracing) {
+    public IngestService(ProducerTemplate producer, MeterRegistry registry, HubTracing tracing, IngestAdmission admission) {
         this.tracing = tracing;
+        this.admission = admission;
         this.producer = producer;
         this.mappedAgain = Counter.builder("hub.ingest.mapped.again")
                 .description("ingest requests mapped again because the state or key they read moved before their commit")
@@ -49,7 +51,7 @@ public class IngestService {
         span.setAttribute("hub.environment_id", incoming.environmentId());
         span.setAttribute("hub.raw_events", incoming.raws().size());
         try (Scope scope = span.makeCurrent()) {
-            IngestBatch stored = stored(incoming.tracedBy(HubTracing.traceparent(span)));
+            IngestBatch stored = admission.admitted(() -> stored(incoming.tracedBy(HubTracing.traceparent(span))));
             span.setAttribute("hub.events", stored.eventIds().size());
             span.end();
             return stored;

@@ -77,7 +77,7 @@ public final class Benchmarks {
     public static void main(String[] args) throws Exception {
         List<String> list = List.of(args);
         Set<String> only = list.stream().filter(a -> a.startsWith("--only=")).findFirst()
-                .map(a -> Set.of(a.substring(7).split(","))).orElse(Set.of("ceiling", "ingest", "wrk", "e2e", "latency", "slow", "startup", "backlog"));
+                .map(a -> Set.of(a.substring(7).split(","))).orElse(Set.of("ceiling", "ingest", "wrk", "e2e", "latency", "cold", "slow", "startup", "backlog"));
         List<String> settings = list.stream().filter(a -> a.startsWith("--baseline=")).findFirst()
                 .map(a -> List.of(a.substring(11).split(","))).orElse(List.of());
         Path classes = list.stream().filter(a -> a.startsWith("--baseline-classes=")).findFirst()
@@ -106,7 +106,10 @@ public final class Benchmarks {
             endToEnd();
         }
         if (only.contains("latency")) {
-            latency();
+            onEachStore(this::latencyCurve);
+        }
+        if (only.contains("cold")) {
+            onEachStore(this::coldStart);
         }
         if (only.contains("slow")) {
             onEachStore(this::slowEndpoints);
@@ -292,37 +295,150 @@ public final class Benchmarks {
         return new Sustained(seconds, delivered, backlog, Math.max(0, backlogAt10[0]), sampler.maxHeap, sampler.maxLiveHeap, sampler.maxRss);
     }
 
-    // 4. ingest to delivery at a fixed 1,000 events/s (100 requests/s of 10 events), one subscription
-    private void latency() throws Exception {
-        String name = "bench-latency";
-        try (HubProcess hub = freshHub(name, null, jvm(name, "-Xmx512m")); var receiver = new BenchReceiver(204, 0).recordingArrivals()) {
+    /** The open-loop rates of the latency curve, single-event requests. */
+    private static final int[] CURVE_RATES = {100, 500, 1000, 2000};
+
+    // 4. ingest to delivery as single-event requests at fixed rates, one subscription: the latency/throughput curve
+    private void latencyCurve(String database, HubSetup baseline) throws Exception {
+        String name = "bench-latency-" + database.toLowerCase() + (baseline == null ? "" : "-baseline");
+        String label = "latency " + database + (baseline == null ? "" : " " + baseline.label());
+        String url = database.equals("H2") ? null : TestPostgres.newDatabase();
+        try (HubProcess hub = freshHub(name, url, jvm(name, "-Xmx512m"), baseline); var receiver = new BenchReceiver(204, 0).recordingArrivals()) {
             subscribe(new HubClient(hub.port(), KEY), receiver.url("/latency"), "connection.sync_completed");
-            URI batch = URI.create("http://127.0.0.1:" + hub.port() + "/v1/ingest/configly/batch");
-            int perSecond = 1000 / EVENTS_PER_REQUEST;
-            load.openLoop(perSecond / 2.0, seconds(10), 2000,
-                    n -> new LoadGenerator.Request(batch, KEY, batchOf(EVENTS_PER_REQUEST, "warm", n)), null);
-            Map<String, Long> sent = new ConcurrentHashMap<>();
-            var result = load.openLoop(perSecond, seconds(30), 2000,
-                    n -> new LoadGenerator.Request(batch, KEY, batchOf(EVENTS_PER_REQUEST, "lat", n)),
-                    (n, intended, response) -> eventIds(response.body()).forEach(id -> sent.put(id, intended)));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline && sent.keySet().stream().anyMatch(id -> receiver.arrival("/latency", id) == null)) {
-                Thread.sleep(200);
+            URI single = URI.create("http://127.0.0.1:" + hub.port() + "/v1/ingest/configly");
+            // the JIT: 40 s at a rate every build carries, delivered before the first measured rate
+            Map<String, Long> warm = new ConcurrentHashMap<>();
+            var warmUp = load.openLoop(200, seconds(40), 2000, n -> new LoadGenerator.Request(single, KEY, syncRun("warm", n)),
+                    (n, intended, response) -> warm.put(eventId(response.body()), intended));
+            awaitArrivals(receiver, warm, Duration.ofSeconds(60));
+            for (int rate : CURVE_RATES) {
+                Map<String, Long> sent = new ConcurrentHashMap<>();
+                var result = load.openLoop(rate, seconds(20), 2000,
+                        n -> new LoadGenerator.Request(single, KEY, syncRun("lat" + rate, n)),
+                        (n, intended, response) -> sent.put(eventId(response.body()), intended));
+                awaitArrivals(receiver, sent, Duration.ofSeconds(60));
+                Delivered delivered = delivered(receiver, sent, 0);
+                figure(label + " at " + rate + " events/s", String.format(
+                        "ingest->delivery %s; 202 %s; accepted %d of %d, refused %s, unanswered %d, not delivered within 60 s %d",
+                        delivered.latencies().summary(), result.latencies().summary(), result.ok(), result.requests(),
+                        refusals(result), unanswered(result), delivered.missing()));
             }
-            var endToEnd = new Latencies();
-            long missing = 0;
-            for (var e : sent.entrySet()) {
-                Long arrived = receiver.arrival("/latency", e.getKey());
-                if (arrived == null) {
-                    missing++;
-                } else {
-                    endToEnd.add(arrived - e.getValue());
-                }
-            }
-            figure("latency ingest->delivery at 1000 events/s (batches of 10)", endToEnd.summary() + (missing > 0 ? ", " + missing + " not delivered within 60 s" : ""));
-            figure("latency of the 202 at 1000 events/s (batches of 10)", result.latencies().summary() + ", " + result.failed() + " not accepted");
         }
         profileTop(name);
+    }
+
+    // 4b. a hub started cold under 500 single events/s: how long until its deliveries keep up, what it refused
+    private void coldStart(String database, HubSetup baseline) throws Exception {
+        String name = "bench-cold-" + database.toLowerCase() + (baseline == null ? "" : "-baseline");
+        String label = "cold start " + database + (baseline == null ? "" : " " + baseline.label());
+        String url = database.equals("H2") ? null : TestPostgres.newDatabase();
+        int rate = 500;
+        Duration window = seconds(60);
+        try (HubProcess hub = freshHub(name, url, jvm(name, "-Xmx512m"), baseline); var receiver = new BenchReceiver(204, 0).recordingArrivals()) {
+            subscribe(new HubClient(hub.port(), KEY), receiver.url("/latency"), "connection.sync_completed");
+            URI single = URI.create("http://127.0.0.1:" + hub.port() + "/v1/ingest/configly");
+            Map<String, Long> sent = new ConcurrentHashMap<>();
+            long start = System.nanoTime();
+            var result = load.openLoop(rate, window, 2000, n -> new LoadGenerator.Request(single, KEY, syncRun("cold", n)),
+                    (n, intended, response) -> sent.put(eventId(response.body()), intended));
+            awaitArrivals(receiver, sent, Duration.ofSeconds(60));
+            // caught up: from this second of the run on, every event sent was accepted and delivered within a second
+            int seconds = (int) (window.toNanos() / 1_000_000_000L);
+            long[] late = new long[seconds + 1];
+            for (var e : sent.entrySet()) {
+                Long arrived = receiver.arrival("/latency", e.getKey());
+                int second = (int) Math.min(seconds, (e.getValue() - start) / 1_000_000_000L);
+                if (arrived == null || arrived - e.getValue() > 1_000_000_000L) {
+                    late[second]++;
+                }
+            }
+            printTimeline(receiver, sent, start, seconds + 60);
+            new HubClient(hub.port(), "bench_admin").get("/actuator/prometheus").body().lines()
+                    .filter(l -> l.startsWith("hub_deliveries_total") || l.startsWith("hub_ingest_admission")
+                            || l.startsWith("hub_ingest_group_turned"))
+                    .forEach(l -> System.out.println("  " + l));
+            long perSecond = rate;
+            int caughtUp = seconds;
+            while (caughtUp > 0 && late[caughtUp - 1] == 0 && countSentIn(sent, start, caughtUp - 1) >= perSecond * 0.99) {
+                caughtUp--;
+            }
+            Delivered delivered = delivered(receiver, sent, start + Duration.ofSeconds(seconds - 20L).toNanos());
+            figure(label + " at " + rate + " events/s", String.format(
+                    "%s; accepted %d of %d, refused %s (%d without Retry-After), unanswered %d; ingest->delivery of the last 20 s %s, "
+                            + "not delivered within 60 s %d", caughtUp < seconds ? "kept up from second " + caughtUp : "not caught up in " + seconds + " s",
+                    result.ok(), result.requests(), refusals(result), result.refusedBare(), unanswered(result),
+                    delivered.latencies().summary(), delivered.missing()));
+        }
+        profileTop(name);
+    }
+
+    /** Per 5 s of the run: events accepted (by intended send), deliveries arrived, median ingest->delivery. */
+    private static void printTimeline(BenchReceiver receiver, Map<String, Long> sent, long start, int seconds) {
+        int buckets = seconds / 5 + 1;
+        long[] accepted = new long[buckets];
+        long[] arrived = new long[buckets];
+        List<List<Long>> latencies = new ArrayList<>();
+        for (int b = 0; b < buckets; b++) {
+            latencies.add(new ArrayList<>());
+        }
+        for (var e : sent.entrySet()) {
+            int b = (int) Math.min(buckets - 1, Math.max(0, (e.getValue() - start) / 5_000_000_000L));
+            accepted[b]++;
+            Long at = receiver.arrival("/latency", e.getKey());
+            if (at != null) {
+                arrived[(int) Math.min(buckets - 1, Math.max(0, (at - start) / 5_000_000_000L))]++;
+                latencies.get(b).add((at - e.getValue()) / 1_000_000);
+            }
+        }
+        for (int b = 0; b < buckets; b++) {
+            List<Long> l = latencies.get(b).stream().sorted().toList();
+            if (accepted[b] + arrived[b] > 0) {
+                System.out.printf("  %3d s: accepted %5d, delivered %5d, ingest->delivery p50 %s ms%n", b * 5, accepted[b], arrived[b],
+                        l.isEmpty() ? "-" : l.get(l.size() / 2));
+            }
+        }
+    }
+
+    private static long countSentIn(Map<String, Long> sent, long start, int second) {
+        long from = start + second * 1_000_000_000L;
+        return sent.values().stream().filter(t -> t >= from && t < from + 1_000_000_000L).count();
+    }
+
+    private record Delivered(Latencies latencies, long missing) {
+    }
+
+    /** Ingest to first arrival of every accepted event intended at {@code from} (System.nanoTime) or later. */
+    private static Delivered delivered(BenchReceiver receiver, Map<String, Long> sent, long from) {
+        var latencies = new Latencies();
+        long missing = 0;
+        for (var e : sent.entrySet()) {
+            if (e.getValue() < from) {
+                continue;
+            }
+            Long arrived = receiver.arrival("/latency", e.getKey());
+            if (arrived == null) {
+                missing++;
+            } else {
+                latencies.add(arrived - e.getValue());
+            }
+        }
+        return new Delivered(latencies, missing);
+    }
+
+    private static void awaitArrivals(BenchReceiver receiver, Map<String, Long> sent, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && sent.keySet().stream().anyMatch(id -> receiver.arrival("/latency", id) == null)) {
+            Thread.sleep(200);
+        }
+    }
+
+    private static Map<Integer, Long> refusals(LoadGenerator.Result result) {
+        return result.statuses().entrySet().stream().filter(e -> e.getKey() >= 300)
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, Long::sum, java.util.TreeMap::new));
+    }
+
+    private static long unanswered(LoadGenerator.Result result) {
+        return result.statuses().getOrDefault(0, 0L) + result.statuses().getOrDefault(-1, 0L);
     }
 
     // 5. 1,000 subscriptions that answer after 1 s, and one healthy subscription beside them

@@ -30,7 +30,13 @@ final class LoadGenerator {
         void answered(long n, long intendedStartNanos, HttpResponse<String> response);
     }
 
-    record Result(long requests, long ok, long failed, Duration elapsed, Latencies latencies, Map<Integer, Long> statuses) {
+    /**
+     * @param statuses    how many of each status; 0 is no answer (a reset or the 30 s timeout), -1 not sent because
+     *                    {@code maxOutstanding} requests were unanswered
+     * @param refusedBare refusals (429, 503) that came without a Retry-After header
+     */
+    record Result(long requests, long ok, long failed, Duration elapsed, Latencies latencies, Map<Integer, Long> statuses,
+            long refusedBare) {
         double perSecond() {
             return ok / (elapsed.toNanos() / 1e9);
         }
@@ -117,6 +123,7 @@ final class LoadGenerator {
         final AtomicLong failed = new AtomicLong();
         final Latencies latencies = new Latencies();
         final Map<Integer, Long> statuses = new ConcurrentHashMap<>();
+        final AtomicLong refusedBare = new AtomicLong();
 
         void record(long n, long intended, HttpResponse<String> response, Listener listener) {
             long took = System.nanoTime() - intended;
@@ -131,6 +138,9 @@ final class LoadGenerator {
                 }
             } else {
                 failed.incrementAndGet();
+                if ((status == 429 || status == 503) && response.headers().firstValue("Retry-After").isEmpty()) {
+                    refusedBare.incrementAndGet();
+                }
             }
         }
 
@@ -141,7 +151,7 @@ final class LoadGenerator {
         }
 
         Result result(Duration elapsed) {
-            return new Result(requests.get(), ok.get(), failed.get(), elapsed, latencies, Map.copyOf(statuses));
+            return new Result(requests.get(), ok.get(), failed.get(), elapsed, latencies, Map.copyOf(statuses), refusedBare.get());
         }
     }
 }

@@ -25,6 +25,47 @@ class IngestFeaturesTest extends HubTest {
     @Autowired
     IdempotencyRepository idempotency;
 
+    @Autowired
+    IngestAdmission admission;
+
+    @Autowired
+    dev.webhookhub.HubProperties properties;
+
+    @Test
+    void aHubWorkingOnAllTheRequestsItTakesAnswers503WithRetryAfterAndStoresNothing() throws Exception {
+        HubClient env = newEnvironment();
+        String raw = "{\"kind\":\"sync_run\",\"connection\":\"adm\",\"run\":{\"id\":\"adm-1\",\"status\":\"failed\",\"error\":\"e\"}}";
+        int permits = properties.ingest().admission().maxRequests();
+        var release = new java.util.concurrent.CountDownLatch(1);
+        var held = new java.util.concurrent.CountDownLatch(permits);
+        long events = count("events");
+        try (var holders = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            // every permit taken by a request that does not finish, as a hub busy with slow commits would be
+            for (int i = 0; i < permits; i++) {
+                holders.execute(() -> admission.admitted(() -> {
+                    held.countDown();
+                    try {
+                        return release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            held.await();
+            var refused = env.post("/v1/ingest/configly", raw);
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.contentType()).isEqualTo("application/problem+json");
+            assertThat((String) refused.json().get("detail")).contains("hub.ingest.admission.max-requests");
+            assertThat(refused.headers().entrySet()).anySatisfy(h -> {
+                assertThat(h.getKey()).isEqualToIgnoringCase("Retry-After");
+                assertThat(h.getValue()).containsExactly("1");
+            });
+            assertThat(count("events")).as("nothing stored").isEqualTo(events);
+            release.countDown();
+        }
+        assertThat(ingest(env, "configly", raw)).as("admitted again once the permits are back").hasSize(1);
+    }
+
     @Test
     void previewShowsTheEnvelopesAndStoresNothing() {
         HubClient env = newEnvironment();

@@ -44,6 +44,24 @@ class ExpressionBoundsTest {
     }
 
     @Test
+    void timeTheThreadDidNotRunDoesNotCountAgainstTheExpression() {
+        // a step that waits stands for a thread that did not run: a busy machine, a virtual thread without a carrier;
+        // on a wall clock these six steps would be stopped at 100 ms, yet the expression itself does almost nothing
+        var pause = new com.dashjoin.jsonata.Jsonata.JFunction((input, args) -> {
+            try {
+                Thread.sleep(60);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return true;
+        }, "<:b>");
+        var compiled = Expression.compile("filter", "$pause() and $pause() and $pause() and $pause() and $pause() and $pause()", BOUNDS);
+        long started = System.nanoTime();
+        assertThat(compiled.test(ENVELOPE, Map.of("pause", pause))).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(Duration.ofMillis(300));
+    }
+
+    @Test
     void aRecursionDeeperThanTheStackIsStoppedNotThrownAsAnError() {
         var generous = new JsonataBounds(Duration.ofSeconds(10), 10_000_000, 100_000, 10_000);
         var compiled = Expression.compile("filter", "($f:=function($n){$n=0?0:1+$f($n-1)};$f(10000000))", generous);
