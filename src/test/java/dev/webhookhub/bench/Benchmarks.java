@@ -29,8 +29,9 @@ import dev.webhookhub.support.TestPostgres;
  * load generator, against a ceiling measured by the same generator on the same machine. Loopback only.
  *
  * <p>Arguments: {@code --quick} (short runs, results under target/bench), {@code --only=a,b} (ceiling, ingest,
- * wrk, e2e, latency, slow, startup, backlog), {@code --databases=H2,PostgreSQL} (the stores of ingest, wrk and slow),
- * {@code --profile} (JFR on the ingest, end-to-end, latency and slow-endpoint hubs, top frames printed),
+ * wrk, e2e, latency, cold, slow, startup, backlog), {@code --databases=H2,PostgreSQL} (the stores of ingest, wrk,
+ * latency, cold and slow),
+ * {@code --profile} (JFR on the ingest, end-to-end, latency, cold-start and slow-endpoint hubs, top frames printed),
  * {@code --baseline=setting,setting} and {@code --baseline-classes=DIR} ({@code --baseline-last}: after, not before)
  * (each ingest and slow-endpoint scenario
  * first runs a baseline hub with these settings, or with the compiled classes of another checkout, e.g. the commit
@@ -186,7 +187,7 @@ public final class Benchmarks {
         profileTop(name);
     }
 
-    /** End to end and latency: producers send batches of this many events, as a producer with volume would. */
+    /** End to end: producers send batches of this many events, as a producer with volume would. */
     private static final int EVENTS_PER_REQUEST = 10;
     private static final int E2E_SUBSCRIPTIONS = 10;
 
@@ -345,9 +346,11 @@ public final class Benchmarks {
             // caught up: from this second of the run on, every event sent was accepted and delivered within a second
             int seconds = (int) (window.toNanos() / 1_000_000_000L);
             long[] late = new long[seconds + 1];
+            long[] accepted = new long[seconds + 1];
             for (var e : sent.entrySet()) {
                 Long arrived = receiver.arrival("/latency", e.getKey());
                 int second = (int) Math.min(seconds, (e.getValue() - start) / 1_000_000_000L);
+                accepted[second]++;
                 if (arrived == null || arrived - e.getValue() > 1_000_000_000L) {
                     late[second]++;
                 }
@@ -357,9 +360,8 @@ public final class Benchmarks {
                     .filter(l -> l.startsWith("hub_deliveries_total") || l.startsWith("hub_ingest_admission")
                             || l.startsWith("hub_ingest_group_turned"))
                     .forEach(l -> System.out.println("  " + l));
-            long perSecond = rate;
             int caughtUp = seconds;
-            while (caughtUp > 0 && late[caughtUp - 1] == 0 && countSentIn(sent, start, caughtUp - 1) >= perSecond * 0.99) {
+            while (caughtUp > 0 && late[caughtUp - 1] == 0 && accepted[caughtUp - 1] >= rate * 0.99) {
                 caughtUp--;
             }
             Delivered delivered = delivered(receiver, sent, start + Duration.ofSeconds(seconds - 20L).toNanos());
@@ -397,11 +399,6 @@ public final class Benchmarks {
                         l.isEmpty() ? "-" : l.get(l.size() / 2));
             }
         }
-    }
-
-    private static long countSentIn(Map<String, Long> sent, long start, int second) {
-        long from = start + second * 1_000_000_000L;
-        return sent.values().stream().filter(t -> t >= from && t < from + 1_000_000_000L).count();
     }
 
     private record Delivered(Latencies latencies, long missing) {
@@ -751,15 +748,6 @@ public final class Benchmarks {
             body.append(i == 0 ? "" : ",").append(syncRun(run + "-" + n, i));
         }
         return body.append(']').toString();
-    }
-
-    private static List<String> eventIds(String body) {
-        List<String> ids = new java.util.ArrayList<>();
-        Matcher m = EVENT_ID.matcher(body);
-        while (m.find()) {
-            ids.add(m.group(1));
-        }
-        return ids;
     }
 
     private static String eventId(String body) {
