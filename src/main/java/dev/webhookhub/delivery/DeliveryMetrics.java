@@ -41,6 +41,9 @@ public class DeliveryMetrics {
                 .description("deliveries that used up their retries").register(registry);
         Gauge.builder("hub.circuits.open", guards, EndpointGuards::openCircuits)
                 .description("endpoints whose circuit is open or half-open").register(registry);
+        Gauge.builder("hub.deliveries.waiting.for.slot", guards, EndpointGuards::waiting)
+                .description("deliveries waiting in memory for a slot of their endpoint (hub.delivery.max-concurrency-per-endpoint)")
+                .register(registry);
         Gauge.builder("hub.deliveries.in.flight.slow", guards, EndpointGuards::slowInFlight)
                 .description("deliveries in flight to endpoints slower than hub.delivery.slow-endpoint-threshold")
                 .register(registry);

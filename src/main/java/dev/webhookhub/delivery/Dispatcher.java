@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -168,69 +167,116 @@ public class Dispatcher {
         return taken;
     }
 
+    /**
+     * Delivers the job, then each waiting delivery its endpoint's slot is handed to, on this thread. Every delivery
+     * holds one in-flight permit from its claim until it is done; one that waits for a slot keeps it.
+     */
     private void deliverHoldingPermit(DeliveryJob job) {
-        try {
-            deliver(job);
-        } catch (RuntimeException e) {
-            log.error("delivery {} of event {} to {} failed unexpectedly; it is due again after its lease", job.deliveryId(),
-                    job.eventId(), job.targetUrl(), e);
-        } finally {
-            finished();
+        Step step = safely(job, () -> deliver(job));
+        while (true) {
+            if (!step.waits()) {
+                finished();
+            }
+            EndpointLane.Waiting handed = step.handed();
+            if (handed == null) {
+                return;
+            }
+            step = safely(handed.job(), () -> admitted(handed.job(), guards.resume(handed)));
         }
     }
 
-    void deliver(DeliveryJob job) {
+    /** What a delivery leaves behind: whether it waits for a slot itself, and the waiting delivery it handed its slot to. */
+    private record Step(boolean waits, EndpointLane.Waiting handed) {
+        static final Step DONE = new Step(false, null);
+        static final Step WAITS = new Step(true, null);
+
+        static Step handing(EndpointLane.Waiting handed) {
+            return new Step(false, handed);
+        }
+    }
+
+    private Step safely(DeliveryJob job, java.util.function.Supplier<Step> delivery) {
+        try {
+            return delivery.get();
+        } catch (RuntimeException e) {
+            log.error("delivery {} of event {} to {} failed unexpectedly; it is due again after its lease", job.deliveryId(),
+                    job.eventId(), job.targetUrl(), e);
+            return Step.DONE;
+        }
+    }
+
+    private Step deliver(DeliveryJob job) {
         if (job.paused()) {
             deliveries.hold(job.deliveryId(), job.subscriptionId());
             metrics.outcome("held");
             log.debug("delivery {} held: webhook {} is paused", job.deliveryId(), job.subscriptionId());
-            return;
+            return Step.DONE;
         }
         if (!job.subscriptionActive()) {
             outcomes.discarded(job, "webhook is disabled");
             metrics.outcome("dead");
-            return;
+            return Step.DONE;
         }
-        EndpointGuards.Pass[] pass = new EndpointGuards.Pass[1];
-        Optional<EndpointGuards.Deferral> deferral = guards.admit(job, pass);
-        if (deferral.isPresent()) {
-            outcomes.deferred(job.deliveryId(), Instant.now().plus(deferral.get().delay()));
-            backlog.set(true);
-            metrics.outcome("deferred");
-            log.debug("delivery {} to {} deferred: {}", job.deliveryId(), job.targetUrl(), deferral.get().reason());
-            return;
+        return admitted(job, guards.admit(job));
+    }
+
+    private Step admitted(DeliveryJob job, EndpointGuards.Admission admission) {
+        return switch (admission) {
+            case EndpointGuards.Go go -> sent(job, go.pass());
+            case EndpointGuards.Waits waits -> Step.WAITS;
+            case EndpointGuards.Deferred deferred -> {
+                outcomes.deferred(job.deliveryId(), Instant.now().plus(deferred.deferral().delay()));
+                backlog.set(true);
+                metrics.outcome("deferred");
+                log.debug("delivery {} to {} deferred: {}", job.deliveryId(), job.targetUrl(), deferred.deferral().reason());
+                yield Step.handing(deferred.handed());
+            }
+        };
+    }
+
+    /** Sends one round and applies its outcome; the endpoint's slot is given up whatever happens. */
+    private Step sent(DeliveryJob job, EndpointGuards.Pass pass) {
+        try {
+            return Step.handing(sendAndRecord(job, pass));
+        } catch (RuntimeException e) {
+            log.error("delivery {} of event {} to {} failed unexpectedly; it is due again after its lease", job.deliveryId(),
+                    job.eventId(), job.targetUrl(), e);
+            return Step.handing(pass.neutral());
         }
+    }
+
+    private EndpointLane.Waiting sendAndRecord(DeliveryJob job, EndpointGuards.Pass pass) {
         long started = System.nanoTime();
         AttemptResult last = send(job);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         int attempt = job.attempts() + 1;
-        switch (policy.next(last, attempt, job.retrySchedule(), Instant.now())) {
+        return switch (policy.next(last, attempt, job.retrySchedule(), Instant.now())) {
             case OutcomePolicy.Delivered delivered -> {
-                pass[0].succeeded(took);
                 outcomes.delivered(job, attempt, delivered.status());
                 metrics.outcome("delivered");
+                yield pass.succeeded(took);
             }
             case OutcomePolicy.Disable disable -> {
-                pass[0].neutral();
                 outcomes.gone(job, attempt, status(last), disable.reason());
                 metrics.outcome("gone");
+                yield pass.neutral();
             }
             case OutcomePolicy.RetryAt retry -> {
-                pass[0].failed(took);
                 outcomes.retrying(job, attempt, retry.at(), status(last), retry.reason());
                 metrics.outcome("retrying");
                 log.info("delivery {} of event {} to {} failed (attempt {}: {}); next attempt at {}", job.deliveryId(),
                         job.eventId(), job.targetUrl(), attempt, retry.reason(), retry.at());
+                yield pass.failed(took);
             }
             case OutcomePolicy.Dead dead -> {
-                pass[0].failed(took);
                 outcomes.dead(job, attempt, status(last), dead.reason());
                 metrics.outcome("dead");
                 log.warn("delivery {} of event {} to {} is dead after {} attempts: {}", job.deliveryId(), job.eventId(),
                         job.targetUrl(), attempt, dead.reason());
+                yield pass.failed(took);
             }
-        }
+        };
     }
 
     /** Runs the {@code deliver} route: the attempts of one round, in-process redeliveries included; the last one's result. */

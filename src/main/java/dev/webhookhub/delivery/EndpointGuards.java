@@ -2,20 +2,16 @@ package dev.webhookhub.delivery;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.webhookhub.HubProperties;
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
-import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -24,35 +20,47 @@ import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 
 /**
- * Keeps one endpoint's trouble its own: per subscription a concurrency cap (bulkhead), its optional rate limit
- * and a circuit breaker that opens after consecutive failed attempts and lets one probe through when it half-opens.
- * Endpoints that answer slowly share a lane smaller than the instance's in-flight room, so that the rest of it
- * stays free for endpoints that answer fast. A delivery that may not go now is deferred, not failed.
+ * Keeps one endpoint's trouble its own: per subscription a lane of deliveries in flight whose width adapts to how the
+ * endpoint copes ({@link EndpointLane}), its optional rate limit and a circuit breaker that opens after consecutive
+ * failed attempts and lets one probe through when it half-opens. Endpoints that answer slowly share a room smaller
+ * than the instance's in-flight room, so that the rest of it stays free for endpoints that answer fast. A delivery
+ * that may not go now waits in memory for a slot of its endpoint or, when that is not worth it, is deferred: never
+ * failed.
  */
 @Component
 public class EndpointGuards {
 
     private static final Logger log = LoggerFactory.getLogger(EndpointGuards.class);
 
-    /** Why a delivery waits, and for how long. */
+    /** Why a delivery waits in the store, and for how long. */
     public record Deferral(String reason, Duration delay) {
     }
 
-    /** A delivery that may go: report how it went, exactly once. */
-    public interface Pass {
-        void succeeded(Duration took);
+    /** What may happen to a delivery now. */
+    public sealed interface Admission {
+    }
 
-        void failed(Duration took);
-
-        /** The attempt says nothing about the endpoint's health (e.g. 410: the webhook is disabled anyway). */
-        void neutral();
+    /** It may go: report how it went through the pass. */
+    public record Go(Pass pass) implements Admission {
     }
 
     /**
-     * How long a delivery waits in-process for a slot of its busy endpoint: a slot of a healthy endpoint frees within
-     * milliseconds, and waiting beats a round trip through the store (defer, then claim again).
+     * It waits in memory for a slot of its endpoint and keeps its in-flight room; a finishing delivery of that endpoint
+     * hands it the slot ({@link #resume}).
      */
-    private static final Duration BUSY_WAIT = Duration.ofSeconds(1);
+    public record Waits() implements Admission {
+    }
+
+    /** Not now: due again after the deferral; {@code handed} is the waiting delivery given the slot it left, if any. */
+    public record Deferred(Deferral deferral, EndpointLane.Waiting handed) implements Admission {
+    }
+
+    private static final Waits WAITS = new Waits();
+    /**
+     * How long a delivery may wait in memory for a slot: a busy endpoint that answers is worth waiting for, but a
+     * waiting delivery holds in-flight room and its lease runs; beyond this it waits in the store.
+     */
+    private static final Duration MAX_WAIT = Duration.ofSeconds(10);
     /** Waiters per endpoint slot: beyond that, deliveries go back to the store, so that a hanging endpoint holds
      * little of the instance's in-flight room (EndpointIsolationTest). */
     private static final int WAITERS_PER_SLOT = 10;
@@ -60,9 +68,10 @@ public class EndpointGuards {
     /** Weight of the newest answer time in an endpoint's running average: a few answers decide its lane. */
     private static final double PACE_WEIGHT = 0.25;
 
-    private final BulkheadRegistry bulkheads;
-    private final Map<String, AtomicInteger> waiters = new ConcurrentHashMap<>();
-    private final int maxWaiters;
+    private final Map<String, EndpointLane> lanes = new ConcurrentHashMap<>();
+    private final int maxPerEndpoint;
+    private final int maxWaiting;
+    private final long maxWaitNanos;
     private final CircuitBreakerRegistry circuits;
     private final RateLimiterRegistry rateLimiters = RateLimiterRegistry.ofDefaults();
     private final Duration openFor;
@@ -78,11 +87,10 @@ public class EndpointGuards {
         this.slowNanos = delivery.slowEndpointThreshold().toNanos();
         this.slowLaneSize = Math.max(1, delivery.maxInFlight() - delivery.reservedForFastEndpoints());
         this.slowLane = new Semaphore(slowLaneSize);
-        this.maxWaiters = WAITERS_PER_SLOT * delivery.maxConcurrencyPerEndpoint();
-        this.bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
-                .maxConcurrentCalls(delivery.maxConcurrencyPerEndpoint())
-                .maxWaitDuration(BUSY_WAIT)
-                .build());
+        this.maxPerEndpoint = delivery.maxConcurrencyPerEndpoint();
+        this.maxWaiting = WAITERS_PER_SLOT * maxPerEndpoint;
+        // a waiting delivery is still leased: it must be sent, or back in the store, well before its lease ends
+        this.maxWaitNanos = Math.min(MAX_WAIT.toNanos(), delivery.lease().toNanos() / 4);
         this.circuits = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(delivery.circuitFailureThreshold())
@@ -110,58 +118,100 @@ public class EndpointGuards {
         }
     }
 
-    /** @return empty when the delivery may go now (with its pass in {@code pass[0]}), else why it waits */
-    public Optional<Deferral> admit(DeliveryJob job, Pass[] pass) {
+    /**
+     * A delivery that wants to go now. A slow endpoint's slot frees slowly: its deliveries do not wait for one in
+     * memory.
+     */
+    public Admission admit(DeliveryJob job) {
+        String endpoint = job.subscriptionId();
+        EndpointLane lane = lanes.computeIfAbsent(endpoint, e -> new EndpointLane(maxPerEndpoint, maxWaiting));
+        return switch (lane.enter(job, !isSlow(endpoint), System.nanoTime())) {
+            case ENTERED -> start(job, lane);
+            case WAITING -> WAITS;
+            case FULL -> new Deferred(new Deferral("endpoint busy", BUSY_RETRY), null);
+        };
+    }
+
+    /** A waiting delivery was handed a slot of its endpoint: it goes now, or is deferred if it waited too long. */
+    public Admission resume(EndpointLane.Waiting handed) {
+        EndpointLane lane = lanes.get(handed.job().subscriptionId());
+        if (System.nanoTime() - handed.since() > maxWaitNanos) {
+            return new Deferred(new Deferral("endpoint busy for longer than a delivery waits in memory", BUSY_RETRY),
+                    lane.leave(EndpointLane.Signal.NONE));
+        }
+        return start(handed.job(), lane);
+    }
+
+    /** The delivery holds a slot of its endpoint's lane: the circuit, the slow lane and the rate limit decide. */
+    private Admission start(DeliveryJob job, EndpointLane lane) {
         String endpoint = job.subscriptionId();
         CircuitBreaker circuit = circuits.circuitBreaker(endpoint);
         if (!circuit.tryAcquirePermission()) {
-            return Optional.of(new Deferral("circuit open", openFor));
+            return new Deferred(new Deferral("circuit open", openFor), lane.leave(EndpointLane.Signal.NONE));
         }
         boolean slow = isSlow(endpoint);
         if (slow && !slowLane.tryAcquire()) {
             circuit.releasePermission();
-            return Optional.of(new Deferral("slow endpoint, slow lane full", BUSY_RETRY));
-        }
-        Bulkhead bulkhead = bulkheads.bulkhead(endpoint);
-        // a slow endpoint's slot frees slowly: its deliveries do not wait for one in-process
-        if ((slow && bulkhead.getMetrics().getAvailableConcurrentCalls() == 0) || !enter(bulkhead, endpoint)) {
-            circuit.releasePermission();
-            releaseLane(slow);
-            return Optional.of(new Deferral("endpoint busy", BUSY_RETRY));
+            return new Deferred(new Deferral("slow endpoint, slow lane full", BUSY_RETRY), lane.leave(EndpointLane.Signal.NONE));
         }
         if (job.rateLimit() != null && !rateLimiter(endpoint, job.rateLimit()).acquirePermission()) {
             circuit.releasePermission();
-            bulkhead.onComplete();
             releaseLane(slow);
-            return Optional.of(new Deferral("rate limit", Duration.ofMillis(Math.max(50, 1000 / job.rateLimit()))));
+            return new Deferred(new Deferral("rate limit", Duration.ofMillis(Math.max(50, 1000 / job.rateLimit()))),
+                    lane.leave(EndpointLane.Signal.NONE));
         }
-        pass[0] = new Pass() {
-            @Override
-            public void succeeded(Duration took) {
-                done(took);
-                circuit.onSuccess(took.toNanos(), TimeUnit.NANOSECONDS);
-            }
+        return new Go(new Pass(endpoint, lane, circuit, slow));
+    }
 
-            @Override
-            public void failed(Duration took) {
-                done(took);
-                circuit.onError(took.toNanos(), TimeUnit.NANOSECONDS, new IllegalStateException("delivery failed"));
-            }
+    /**
+     * A delivery that may go: report how it went once (a second report is ignored). Each report gives the endpoint's
+     * slot up and returns the waiting delivery it was handed to, if any: that one is to be {@link #resume}d.
+     */
+    public final class Pass {
+        private final String endpoint;
+        private final EndpointLane lane;
+        private final CircuitBreaker circuit;
+        private final boolean slow;
+        private final AtomicBoolean reported = new AtomicBoolean();
 
-            @Override
-            public void neutral() {
-                bulkhead.onComplete();
-                releaseLane(slow);
-                circuit.releasePermission();
-            }
+        private Pass(String endpoint, EndpointLane lane, CircuitBreaker circuit, boolean slow) {
+            this.endpoint = endpoint;
+            this.lane = lane;
+            this.circuit = circuit;
+            this.slow = slow;
+        }
 
-            private void done(Duration took) {
-                bulkhead.onComplete();
-                releaseLane(slow);
-                pace.merge(endpoint, (double) took.toNanos(), (average, latest) -> average + PACE_WEIGHT * (latest - average));
+        public EndpointLane.Waiting succeeded(Duration took) {
+            if (!reported.compareAndSet(false, true)) {
+                return null;
             }
-        };
-        return Optional.empty();
+            circuit.onSuccess(took.toNanos(), TimeUnit.NANOSECONDS);
+            return done(took, took.toNanos() >= slowNanos ? EndpointLane.Signal.CONGESTION : EndpointLane.Signal.SUCCESS);
+        }
+
+        public EndpointLane.Waiting failed(Duration took) {
+            if (!reported.compareAndSet(false, true)) {
+                return null;
+            }
+            circuit.onError(took.toNanos(), TimeUnit.NANOSECONDS, new IllegalStateException("delivery failed"));
+            return done(took, EndpointLane.Signal.CONGESTION);
+        }
+
+        /** The attempt says nothing about the endpoint's health (e.g. 410: the webhook is disabled anyway). */
+        public EndpointLane.Waiting neutral() {
+            if (!reported.compareAndSet(false, true)) {
+                return null;
+            }
+            circuit.releasePermission();
+            releaseLane(slow);
+            return lane.leave(EndpointLane.Signal.NONE);
+        }
+
+        private EndpointLane.Waiting done(Duration took, EndpointLane.Signal signal) {
+            releaseLane(slow);
+            pace.merge(endpoint, (double) took.toNanos(), (average, latest) -> average + PACE_WEIGHT * (latest - average));
+            return lane.leave(signal);
+        }
     }
 
     private boolean isSlow(String endpoint) {
@@ -195,13 +245,9 @@ public class EndpointGuards {
         return slowLaneSize - slowLane.availablePermits();
     }
 
-    private boolean enter(Bulkhead bulkhead, String endpoint) {
-        AtomicInteger waiting = waiters.computeIfAbsent(endpoint, e -> new AtomicInteger());
-        try {
-            return waiting.incrementAndGet() <= maxWaiters && bulkhead.tryAcquirePermission();
-        } finally {
-            waiting.decrementAndGet();
-        }
+    /** Deliveries waiting in memory for a slot of their endpoint. */
+    public int waiting() {
+        return lanes.values().stream().mapToInt(EndpointLane::waitingCount).sum();
     }
 
     public long openCircuits() {

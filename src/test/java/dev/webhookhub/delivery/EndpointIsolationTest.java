@@ -9,6 +9,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -22,6 +25,9 @@ import dev.webhookhub.support.TestReceiver.Reply;
 class EndpointIsolationTest extends HubTest {
 
     private static final List<String> FAILED = List.of("connection.sync_failed");
+
+    @Autowired
+    LoggingSystem loggingSystem;
 
     @Test
     void aHangingEndpointHoldsOnlyItsOwnSlotsWhileAHealthyOneGetsEverything() throws Exception {
@@ -41,6 +47,29 @@ class EndpointIsolationTest extends HubTest {
             assertThat(healthyTook).as("the healthy endpoint does not wait for the hanging one (timeout 2 s)")
                     .isLessThan(Duration.ofSeconds(10));
             assertThat(hanging.maxConcurrent()).as("hub.delivery.max-concurrency-per-endpoint").isBetween(1, 10);
+        }
+    }
+
+    @Test
+    void aBusyEndpointsDeliveriesWaitInMemoryForASlotNotInTheStore(CapturedOutput log) throws Exception {
+        HubClient env = newEnvironment();
+        // the dispatcher says at debug level why a delivery went back to the store, with its target
+        loggingSystem.setLogLevel(Dispatcher.class.getName(), LogLevel.DEBUG);
+        try (var busy = TestReceiver.start().byDefault(Reply.slow(204, Duration.ofMillis(250)))) {
+            subscribe(env, busy.url("/busy"), FAILED);
+            // 80 deliveries, 10 at a time, 250 ms each: the last ones wait about 2 s for a slot
+            var batch = new StringBuilder("[");
+            for (int i = 0; i < 80; i++) {
+                batch.append(i == 0 ? "" : ",").append(syncFailed("busy-" + i));
+            }
+            assertThat(env.post("/v1/ingest/configly/batch", batch + "]").status()).isEqualTo(202);
+
+            awaitReceived(busy, 80);
+            assertThat(busy.maxConcurrent()).as("hub.delivery.max-concurrency-per-endpoint").isBetween(1, 10);
+            assertThat(log.getOut()).as("none went back to the store to wait").doesNotContain(busy.url("/busy") + " deferred");
+            assertThat(busy.received()).as("each sent once").hasSize(80);
+        } finally {
+            loggingSystem.setLogLevel(Dispatcher.class.getName(), null);
         }
     }
 

@@ -1,0 +1,79 @@
+package dev.webhookhub.delivery;
+
+import java.util.ArrayDeque;
+
+/**
+ * One endpoint's deliveries in flight, and those that wait in memory for one of its slots. How many may be in flight
+ * adapts: it halves when the endpoint fails or answers slowly and grows back by one per round of successes (AIMD),
+ * never above the hub's per-endpoint cap. A finishing delivery hands its slot straight to the one that has waited
+ * longest, so that a busy but healthy endpoint's deliveries wait here rather than go back through the store.
+ */
+final class EndpointLane {
+
+    /** A delivery waiting for a slot, since when ({@link System#nanoTime()}). */
+    record Waiting(DeliveryJob job, long since) {
+    }
+
+    enum Entry { ENTERED, WAITING, FULL }
+
+    /** How a finished delivery went, for the limit: a success, a failure or slow answer, or nothing to learn. */
+    enum Signal { SUCCESS, CONGESTION, NONE }
+
+    private final int max;
+    private final int maxWaiting;
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    private double limit;
+    private int inFlight;
+
+    EndpointLane(int max, int maxWaiting) {
+        this.max = max;
+        this.maxWaiting = maxWaiting;
+        this.limit = max;
+    }
+
+    /** Takes a slot if one is free; else the job waits here if there is room ({@code mayWait}), else the lane is full. */
+    synchronized Entry enter(DeliveryJob job, boolean mayWait, long now) {
+        if (inFlight < slots()) {
+            inFlight++;
+            return Entry.ENTERED;
+        }
+        if (mayWait && waiting.size() < maxWaiting) {
+            waiting.add(new Waiting(job, now));
+            return Entry.WAITING;
+        }
+        return Entry.FULL;
+    }
+
+    /**
+     * A delivery gives its slot up: the limit learns from how it went, and the slot goes to the delivery that has
+     * waited longest, which is returned (it holds the slot now), unless the lane is over its limit.
+     */
+    synchronized Waiting leave(Signal signal) {
+        switch (signal) {
+            case SUCCESS -> limit = Math.min(max, limit + 1 / limit);
+            case CONGESTION -> limit = Math.max(1, limit / 2);
+            case NONE -> { }
+        }
+        if (!waiting.isEmpty() && inFlight <= slots()) {
+            return waiting.poll();
+        }
+        inFlight--;
+        return null;
+    }
+
+    private int slots() {
+        return (int) limit;
+    }
+
+    synchronized int limit() {
+        return slots();
+    }
+
+    synchronized int inFlight() {
+        return inFlight;
+    }
+
+    synchronized int waitingCount() {
+        return waiting.size();
+    }
+}

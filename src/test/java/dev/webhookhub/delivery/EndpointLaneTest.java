@@ -1,0 +1,86 @@
+package dev.webhookhub.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import dev.webhookhub.delivery.EndpointLane.Entry;
+import dev.webhookhub.delivery.EndpointLane.Signal;
+
+class EndpointLaneTest {
+
+    @Test
+    void deliveriesBeyondTheSlotsWaitInArrivalOrderUntilTheWaitingRoomIsFull() {
+        var lane = new EndpointLane(2, 3);
+        assertThat(lane.enter(job("a"), true, 1)).isEqualTo(Entry.ENTERED);
+        assertThat(lane.enter(job("b"), true, 2)).isEqualTo(Entry.ENTERED);
+        assertThat(lane.enter(job("c"), false, 3)).as("one that may not wait").isEqualTo(Entry.FULL);
+        assertThat(lane.enter(job("c"), true, 3)).isEqualTo(Entry.WAITING);
+        assertThat(lane.enter(job("d"), true, 4)).isEqualTo(Entry.WAITING);
+        assertThat(lane.enter(job("e"), true, 5)).isEqualTo(Entry.WAITING);
+        assertThat(lane.enter(job("f"), true, 6)).isEqualTo(Entry.FULL);
+
+        var handed = lane.leave(Signal.SUCCESS);
+        assertThat(handed.job().deliveryId()).as("the one that waited longest gets the slot").isEqualTo("c");
+        assertThat(handed.since()).isEqualTo(3);
+        assertThat(lane.inFlight()).as("the slot passed on, not freed").isEqualTo(2);
+        assertThat(lane.leave(Signal.SUCCESS).job().deliveryId()).isEqualTo("d");
+        assertThat(lane.leave(Signal.SUCCESS).job().deliveryId()).isEqualTo("e");
+        assertThat(lane.leave(Signal.SUCCESS)).isNull();
+        assertThat(lane.leave(Signal.SUCCESS)).isNull();
+        assertThat(lane.inFlight()).isZero();
+        assertThat(lane.waitingCount()).isZero();
+    }
+
+    @Test
+    void congestionHalvesTheSlotsAndSuccessesGrowThemBackToTheCapOnly() {
+        var lane = new EndpointLane(8, 100);
+        assertThat(lane.limit()).as("a new endpoint may use the cap").isEqualTo(8);
+        lane.enter(job("x"), true, 0);
+        lane.leave(Signal.CONGESTION);
+        assertThat(lane.limit()).isEqualTo(4);
+        for (int i = 0; i < 3; i++) {
+            lane.enter(job("x"), true, 0);
+            lane.leave(Signal.CONGESTION);
+        }
+        assertThat(lane.limit()).as("never below one").isEqualTo(1);
+
+        int successes = 0;
+        while (lane.limit() < 8) {
+            lane.enter(job("x"), true, 0);
+            lane.leave(Signal.SUCCESS);
+            successes++;
+        }
+        // additive: one more slot per round of successes (as many as the slots), about (8 x 8 - 1) / 2 from 1 to 8
+        assertThat(successes).isBetween(25, 40);
+        for (int i = 0; i < 50; i++) {
+            lane.enter(job("x"), true, 0);
+            lane.leave(Signal.SUCCESS);
+        }
+        assertThat(lane.limit()).as("never above the cap").isEqualTo(8);
+        lane.enter(job("x"), true, 0);
+        lane.leave(Signal.NONE);
+        assertThat(lane.limit()).as("an attempt that says nothing changes nothing").isEqualTo(8);
+    }
+
+    @Test
+    void afterAHalvingALeavingDeliveryFreesItsSlotUntilTheLaneIsBackUnderItsLimit() {
+        var lane = new EndpointLane(4, 10);
+        for (int i = 0; i < 4; i++) {
+            assertThat(lane.enter(job("in-" + i), true, 0)).isEqualTo(Entry.ENTERED);
+        }
+        assertThat(lane.enter(job("waiting"), true, 1)).isEqualTo(Entry.WAITING);
+
+        assertThat(lane.leave(Signal.CONGESTION)).as("4 in flight, limit now 2: 3 remain, over the limit").isNull();
+        assertThat(lane.leave(Signal.NONE)).as("2 remain: at the limit").isNull();
+        assertThat(lane.enter(job("late"), true, 2)).as("no slot while at the limit").isEqualTo(Entry.WAITING);
+        var handed = lane.leave(Signal.NONE);
+        assertThat(handed.job().deliveryId()).as("back at the limit: the slot is handed on").isEqualTo("waiting");
+        assertThat(lane.inFlight()).isEqualTo(2);
+    }
+
+    private static DeliveryJob job(String id) {
+        return new DeliveryJob(id, "env", "evt", "type", "source", "{}", null, 0, "wh", "http://127.0.0.1/", true, "standard",
+                "secret", null, null, null, java.util.List.of(), null, java.util.Map.of(), false, false, null, null);
+    }
+}
