@@ -248,10 +248,6 @@ public class DeliveryRepository {
     }
 
     /**
-     * Puts a claimed delivery back without an attempt: its endpoint is busy, rate limited or behind an open
-     * circuit, so the try would say nothing about the endpoint and must not cost one of its retries.
-     */
-    /**
      * Holds a claimed delivery of a paused webhook without an attempt: not due until the webhook is resumed
      * ({@link dev.webhookhub.subscription.SubscriptionRepository#releaseHeld}). Resumed meanwhile: due now instead.
      */
@@ -266,6 +262,10 @@ public class DeliveryRepository {
         }
     }
 
+    /**
+     * Puts claimed deliveries back without an attempt: their endpoint is busy, rate limited or behind an open
+     * circuit, so the try would say nothing about the endpoint and must not cost one of its retries.
+     */
     void defer(List<DeliveryOutcomeWriter.Deferred> deferred) {
         template.batchUpdate("UPDATE deliveries SET next_attempt_at = ?, lease_owner = NULL WHERE id = ? AND status IN ('pending', 'failed')",
                 deferred.stream().map(d -> new Object[] {Timestamps.column(d.until()), d.deliveryId()}).toList());

@@ -115,6 +115,7 @@ public class Dispatcher {
             return 0;
         }
         try {
+            deferEvicted();
             int started = 0;
             while (true) {
                 freedSinceClaim.set(0);
@@ -141,6 +142,21 @@ public class Dispatcher {
             }
         } finally {
             claiming.set(false);
+        }
+    }
+
+    /** Deliveries that waited in memory for too long, or for an endpoint that turned slow, wait in the store instead. */
+    private void deferEvicted() {
+        List<DeliveryJob> evicted = guards.evictWaiting();
+        for (DeliveryJob job : evicted) {
+            outcomes.deferred(job.deliveryId(), Instant.now().plus(EndpointGuards.BUSY_RETRY));
+            metrics.outcome("deferred");
+            log.debug("delivery {} to {} deferred: endpoint busy for longer than a delivery waits in memory",
+                    job.deliveryId(), job.targetUrl());
+            finished();
+        }
+        if (!evicted.isEmpty()) {
+            backlog.set(true);
         }
     }
 

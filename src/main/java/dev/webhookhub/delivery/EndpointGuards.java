@@ -1,6 +1,8 @@
 package dev.webhookhub.delivery;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -64,7 +66,8 @@ public class EndpointGuards {
     /** Waiters per endpoint slot: beyond that, deliveries go back to the store, so that a hanging endpoint holds
      * little of the instance's in-flight room (EndpointIsolationTest). */
     private static final int WAITERS_PER_SLOT = 10;
-    private static final Duration BUSY_RETRY = Duration.ofMillis(500);
+    /** When a delivery that found its endpoint busy is due again in the store. */
+    static final Duration BUSY_RETRY = Duration.ofMillis(500);
     /** Weight of the newest answer time in an endpoint's running average: a few answers decide its lane. */
     private static final double PACE_WEIGHT = 0.25;
 
@@ -132,14 +135,24 @@ public class EndpointGuards {
         };
     }
 
-    /** A waiting delivery was handed a slot of its endpoint: it goes now, or is deferred if it waited too long. */
+    /** A waiting delivery was handed a slot of its endpoint. */
     public Admission resume(EndpointLane.Waiting handed) {
-        EndpointLane lane = lanes.get(handed.job().subscriptionId());
-        if (System.nanoTime() - handed.since() > maxWaitNanos) {
-            return new Deferred(new Deferral("endpoint busy for longer than a delivery waits in memory", BUSY_RETRY),
-                    lane.leave(EndpointLane.Signal.NONE));
-        }
-        return start(handed.job(), lane);
+        return start(handed.job(), lanes.get(handed.job().subscriptionId()));
+    }
+
+    /**
+     * Takes out of memory the deliveries that have waited too long for a slot, and all those of endpoints that are
+     * slow now, so that they wait in the store instead: they hold in-flight room, and their lease runs.
+     */
+    public List<DeliveryJob> evictWaiting() {
+        long since = System.nanoTime() - maxWaitNanos;
+        List<DeliveryJob> evicted = new ArrayList<>();
+        lanes.forEach((endpoint, lane) -> {
+            if (lane.waitingCount() > 0) {
+                lane.evict(since, isSlow(endpoint)).forEach(waiting -> evicted.add(waiting.job()));
+            }
+        });
+        return evicted;
     }
 
     /** The delivery holds a slot of its endpoint's lane: the circuit, the slow lane and the rate limit decide. */
@@ -186,7 +199,7 @@ public class EndpointGuards {
                 return null;
             }
             circuit.onSuccess(took.toNanos(), TimeUnit.NANOSECONDS);
-            return done(took, took.toNanos() >= slowNanos ? EndpointLane.Signal.CONGESTION : EndpointLane.Signal.SUCCESS);
+            return done(took, slowedDown(took) ? EndpointLane.Signal.CONGESTION : EndpointLane.Signal.SUCCESS);
         }
 
         public EndpointLane.Waiting failed(Duration took) {
@@ -205,6 +218,15 @@ public class EndpointGuards {
             circuit.releasePermission();
             releaseLane(slow);
             return lane.leave(EndpointLane.Signal.NONE);
+        }
+
+        /**
+         * A slow answer from an endpoint that usually answers in less than half that time: it is struggling with what
+         * it gets. An endpoint that is always slow is no news (the slow lane takes care of it).
+         */
+        private boolean slowedDown(Duration took) {
+            Double usual = pace.get(endpoint);
+            return usual != null && took.toNanos() >= slowNanos && took.toNanos() > 2 * usual;
         }
 
         private EndpointLane.Waiting done(Duration took, EndpointLane.Signal signal) {

@@ -1,10 +1,12 @@
 package dev.webhookhub.delivery;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One endpoint's deliveries in flight, and those that wait in memory for one of its slots. How many may be in flight
- * adapts: it halves when the endpoint fails or answers slowly and grows back by one per round of successes (AIMD),
+ * adapts: it halves when the endpoint fails or slows down and grows back by one per round of successes (AIMD),
  * never above the hub's per-endpoint cap. A finishing delivery hands its slot straight to the one that has waited
  * longest, so that a busy but healthy endpoint's deliveries wait here rather than go back through the store.
  */
@@ -16,7 +18,7 @@ final class EndpointLane {
 
     enum Entry { ENTERED, WAITING, FULL }
 
-    /** How a finished delivery went, for the limit: a success, a failure or slow answer, or nothing to learn. */
+    /** How a finished delivery went, for the limit: a success, a failure or slowdown, or nothing to learn. */
     enum Signal { SUCCESS, CONGESTION, NONE }
 
     private final int max;
@@ -59,6 +61,16 @@ final class EndpointLane {
         }
         inFlight--;
         return null;
+    }
+
+    /** Takes out the deliveries that have waited since before {@code since}, or all of them ({@code all}). */
+    synchronized List<Waiting> evict(long since, boolean all) {
+        List<Waiting> evicted = new ArrayList<>();
+        // arrival order: the ones that waited longest are first
+        while (!waiting.isEmpty() && (all || waiting.peek().since() - since < 0)) {
+            evicted.add(waiting.poll());
+        }
+        return evicted;
     }
 
     private int slots() {

@@ -79,6 +79,22 @@ class EndpointLaneTest {
         assertThat(lane.inFlight()).isEqualTo(2);
     }
 
+    @Test
+    void theLongestWaitingAreEvictedFirstAndAllOnDemand() {
+        var lane = new EndpointLane(1, 10);
+        lane.enter(job("in"), true, 0);
+        lane.enter(job("old"), true, 100);
+        lane.enter(job("older-than-new"), true, 200);
+        lane.enter(job("new"), true, 300);
+
+        assertThat(lane.evict(250, false)).extracting(w -> w.job().deliveryId()).containsExactly("old", "older-than-new");
+        assertThat(lane.waitingCount()).isEqualTo(1);
+        assertThat(lane.evict(250, false)).isEmpty();
+        assertThat(lane.evict(250, true)).extracting(w -> w.job().deliveryId()).containsExactly("new");
+        assertThat(lane.leave(Signal.SUCCESS)).as("nothing left to hand the slot to").isNull();
+        assertThat(lane.inFlight()).isZero();
+    }
+
     private static DeliveryJob job(String id) {
         return new DeliveryJob(id, "env", "evt", "type", "source", "{}", null, 0, "wh", "http://127.0.0.1/", true, "standard",
                 "secret", null, null, null, java.util.List.of(), null, java.util.Map.of(), false, false, null, null);
