@@ -10,6 +10,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -211,14 +212,18 @@ public class Dispatcher {
         }
     }
 
-    private Step safely(DeliveryJob job, java.util.function.Supplier<Step> delivery) {
+    private Step safely(DeliveryJob job, Supplier<Step> delivery) {
         try {
             return delivery.get();
         } catch (RuntimeException e) {
-            log.error("delivery {} of event {} to {} failed unexpectedly; it is due again after its lease", job.deliveryId(),
-                    job.eventId(), job.targetUrl(), e);
+            unexpected(job, e);
             return Step.DONE;
         }
+    }
+
+    private static void unexpected(DeliveryJob job, RuntimeException e) {
+        log.error("delivery {} of event {} to {} failed unexpectedly; it is due again after its lease", job.deliveryId(),
+                job.eventId(), job.targetUrl(), e);
     }
 
     private Step deliver(DeliveryJob job) {
@@ -255,8 +260,7 @@ public class Dispatcher {
         try {
             return Step.handing(sendAndRecord(job, pass));
         } catch (RuntimeException e) {
-            log.error("delivery {} of event {} to {} failed unexpectedly; it is due again after its lease", job.deliveryId(),
-                    job.eventId(), job.targetUrl(), e);
+            unexpected(job, e);
             return Step.handing(pass.neutral());
         }
     }

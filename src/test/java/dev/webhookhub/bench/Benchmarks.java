@@ -56,6 +56,7 @@ public final class Benchmarks {
     private boolean baselineLast;
     private final Path out;
     private final LoadGenerator load = new LoadGenerator();
+    private boolean toolsWarm;
     private final Map<String, String> figures = new LinkedHashMap<>();
 
     /** Kept for results.md and printed at once, so that a run cut short still leaves what it measured. */
@@ -301,6 +302,7 @@ public final class Benchmarks {
 
     // 4. ingest to delivery as single-event requests at fixed rates, one subscription: the latency/throughput curve
     private void latencyCurve(String database, HubSetup baseline) throws Exception {
+        warmUpGeneratorAndReceiver();
         String name = "bench-latency-" + database.toLowerCase() + (baseline == null ? "" : "-baseline");
         String label = "latency " + database + (baseline == null ? "" : " " + baseline.label());
         String url = database.equals("H2") ? null : TestPostgres.newDatabase();
@@ -330,6 +332,7 @@ public final class Benchmarks {
 
     // 4b. a hub started cold under 500 single events/s: how long until its deliveries keep up, what it refused
     private void coldStart(String database, HubSetup baseline) throws Exception {
+        warmUpGeneratorAndReceiver();
         String name = "bench-cold-" + database.toLowerCase() + (baseline == null ? "" : "-baseline");
         String label = "cold start " + database + (baseline == null ? "" : " " + baseline.label());
         String url = database.equals("H2") ? null : TestPostgres.newDatabase();
@@ -372,6 +375,22 @@ public final class Benchmarks {
                     delivered.latencies().summary(), delivered.missing()));
         }
         profileTop(name);
+    }
+
+    /**
+     * The generator and the receiver share this JVM: the first hub measured against them meets their cold JIT (its
+     * deliveries answered slowly, so more of them deferred) and the next one does not, so they are warmed up once.
+     */
+    private void warmUpGeneratorAndReceiver() throws Exception {
+        if (toolsWarm) {
+            return;
+        }
+        toolsWarm = true;
+        try (var receiver = new BenchReceiver(204, 0).recordingArrivals()) {
+            URI uri = URI.create(receiver.url("/latency"));
+            load.openLoop(1000, seconds(20), 2000, n -> new LoadGenerator.Request(uri, KEY, syncRun("warm-up", n)),
+                    (n, intended, response) -> { });
+        }
     }
 
     /** Per 5 s of the run: events accepted (by intended send), deliveries arrived, median ingest->delivery. */
