@@ -27,7 +27,8 @@ import io.opentelemetry.api.trace.Span;
 import jakarta.annotation.PreDestroy;
 
 /**
- * Sends claimed deliveries through the {@code direct:deliver} route, each on its own virtual thread, and applies
+ * Sends claimed deliveries through the {@code direct:deliver} route, each on its own virtual thread (one that waited
+ * for its endpoint's slot on the thread of the delivery that handed it over), and applies
  * what {@link OutcomePolicy} makes of each round's result: delivered, due again later, dead, or the webhook disabled.
  */
 @Component

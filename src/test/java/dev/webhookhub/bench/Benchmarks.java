@@ -378,8 +378,8 @@ public final class Benchmarks {
     }
 
     /**
-     * The generator and the receiver share this JVM: the first hub measured against them meets their cold JIT (its
-     * deliveries answered slowly, so more of them deferred) and the next one does not, so they are warmed up once.
+     * The generator and the receiver share this JVM: warmed up once, so that the first hub measured does not meet
+     * their cold JIT. (The first hub of a pair still does worse in the cold start; docs/BENCHMARKS.md.)
      */
     private void warmUpGeneratorAndReceiver() throws Exception {
         if (toolsWarm) {
