@@ -267,6 +267,12 @@ public class EndpointGuards {
         return slowLaneSize - slowLane.availablePermits();
     }
 
+    /** How many deliveries the endpoint may have in flight now. */
+    int slots(String endpoint) {
+        EndpointLane lane = lanes.get(endpoint);
+        return lane == null ? maxPerEndpoint : lane.limit();
+    }
+
     /** Deliveries waiting in memory for a slot of their endpoint. */
     public int waiting() {
         return lanes.values().stream().mapToInt(EndpointLane::waitingCount).sum();

@@ -1,0 +1,93 @@
+package dev.webhookhub.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+import dev.webhookhub.HubProperties;
+
+class EndpointGuardsTest {
+
+    private static final Duration FAST = Duration.ofMillis(10);
+    private static final Duration SLOW = Duration.ofSeconds(1);
+
+    @Test
+    void aSlowdownHalvesTheSlotsButASteadilySlowEndpointKeepsThem() {
+        var guards = guards(8, Duration.ofMinutes(2));
+        for (int i = 0; i < 5; i++) {
+            go(guards, "usually-fast").succeeded(FAST);
+        }
+        assertThat(guards.slots("usually-fast")).isEqualTo(8);
+        go(guards, "usually-fast").succeeded(Duration.ofMillis(600));
+        assertThat(guards.slots("usually-fast")).as("600 ms from an endpoint that answers in 10 ms").isEqualTo(4);
+
+        for (int i = 0; i < 5; i++) {
+            go(guards, "always-slow").succeeded(SLOW);
+        }
+        assertThat(guards.slots("always-slow")).as("1 s as always: no news").isEqualTo(8);
+        go(guards, "always-slow").failed(SLOW);
+        assertThat(guards.slots("always-slow")).as("a failure is").isEqualTo(4);
+    }
+
+    @Test
+    void aFinishingDeliveryHandsItsSlotToTheWaitingOne() {
+        var guards = guards(1, Duration.ofMinutes(2));
+        var first = go(guards, "busy");
+        assertThat(guards.admit(job("second", "busy"))).isInstanceOf(EndpointGuards.Waits.class);
+        assertThat(guards.waiting()).isEqualTo(1);
+
+        var handed = first.succeeded(FAST);
+        assertThat(handed.job().deliveryId()).isEqualTo("second");
+        assertThat(guards.resume(handed)).as("it holds the slot now").isInstanceOf(EndpointGuards.Go.class);
+        assertThat(guards.admit(job("third", "busy"))).as("and the next one waits").isInstanceOf(EndpointGuards.Waits.class);
+    }
+
+    @Test
+    void waitersOfAnEndpointThatTurnedSlowAndThoseThatWaitedTooLongAreEvicted() throws Exception {
+        var guards = guards(2, Duration.ofSeconds(4));
+        var a = go(guards, "turns-slow");
+        go(guards, "turns-slow");
+        guards.admit(job("w1", "turns-slow"));
+        guards.admit(job("w2", "turns-slow"));
+        assertThat(guards.evictWaiting()).as("fast, and not waiting long yet").isEmpty();
+
+        var handed = a.succeeded(SLOW);
+        assertThat(handed.job().deliveryId()).isEqualTo("w1");
+        assertThat(guards.evictWaiting()).extracting(DeliveryJob::deliveryId).as("slow now: no waiting in memory")
+                .containsExactly("w2");
+        assertThat(guards.admit(job("w3", "turns-slow"))).as("a slow endpoint's delivery does not wait either")
+                .isInstanceOf(EndpointGuards.Deferred.class);
+
+        var other = go(guards, "fast");
+        go(guards, "fast");
+        guards.admit(job("old", "fast"));
+        // longer than a quarter of the 4 s lease
+        Thread.sleep(1200);
+        assertThat(guards.evictWaiting()).extracting(DeliveryJob::deliveryId).containsExactly("old");
+        assertThat(other.succeeded(FAST)).as("nobody left to hand the slot to").isNull();
+    }
+
+    private static EndpointGuards.Pass go(EndpointGuards guards, String endpoint) {
+        var admission = guards.admit(job("d", endpoint));
+        assertThat(admission).isInstanceOf(EndpointGuards.Go.class);
+        return ((EndpointGuards.Go) admission).pass();
+    }
+
+    private static EndpointGuards guards(int perEndpoint, Duration lease) {
+        var delivery = new HubProperties.Delivery(false, Duration.ofSeconds(15), Duration.ofSeconds(5), DataSize.ofKilobytes(4),
+                List.of(Duration.ofSeconds(5)), 0, Duration.ofDays(5), Duration.ofMillis(500), lease, 200, 64,
+                Duration.ofMillis(500), 8, perEndpoint, 5, Duration.ofSeconds(30), null);
+        return new EndpointGuards(new HubProperties(null, null, null, null, null, null, null, delivery, null, null, null,
+                null, null, null, null, null, null, null));
+    }
+
+    private static DeliveryJob job(String id, String endpoint) {
+        return new DeliveryJob(id, "env", "evt", "type", "source", "{}", null, 0, endpoint, "http://127.0.0.1/", true,
+                "standard", "secret", null, null, null, List.of(), null, Map.of(), false, false, null, null);
+    }
+}
