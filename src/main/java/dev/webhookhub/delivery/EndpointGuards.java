@@ -135,14 +135,22 @@ public class EndpointGuards {
         };
     }
 
-    /** A waiting delivery was handed a slot of its endpoint. */
+    /**
+     * A waiting delivery was handed a slot of its endpoint: it goes now, unless it waited too long. Its lease runs
+     * while it waits, and once that ends another instance may claim it: it must not go after that (ScaleOutTest).
+     */
     public Admission resume(EndpointLane.Waiting handed) {
-        return start(handed.job(), lanes.get(handed.job().subscriptionId()));
+        EndpointLane lane = lanes.get(handed.job().subscriptionId());
+        if (System.nanoTime() - handed.since() > maxWaitNanos) {
+            return new Deferred(new Deferral("endpoint busy for longer than a delivery waits in memory", BUSY_RETRY),
+                    lane.leave(EndpointLane.Signal.NONE));
+        }
+        return start(handed.job(), lane);
     }
 
     /**
      * Takes out of memory the deliveries that have waited too long for a slot, and all those of endpoints that are
-     * slow now, so that they wait in the store instead: they hold in-flight room, and their lease runs.
+     * slow now, so that they wait in the store instead of holding in-flight room.
      */
     public List<DeliveryJob> evictWaiting() {
         long since = System.nanoTime() - maxWaitNanos;

@@ -72,6 +72,23 @@ class EndpointGuardsTest {
         assertThat(other.succeeded(FAST)).as("nobody left to hand the slot to").isNull();
     }
 
+    @Test
+    void aDeliveryHandedASlotAfterWaitingTooLongGoesToTheStoreAndPassesTheSlotOn() throws Exception {
+        var guards = guards(1, Duration.ofSeconds(4));
+        var first = go(guards, "busy");
+        guards.admit(job("late", "busy"));
+        // longer than a quarter of the 4 s lease: its lease may end before it could be sent
+        Thread.sleep(1200);
+        guards.admit(job("fresh", "busy"));
+
+        var late = first.succeeded(FAST);
+        var deferred = guards.resume(late);
+        assertThat(deferred).isInstanceOf(EndpointGuards.Deferred.class);
+        var fresh = ((EndpointGuards.Deferred) deferred).handed();
+        assertThat(fresh.job().deliveryId()).isEqualTo("fresh");
+        assertThat(guards.resume(fresh)).isInstanceOf(EndpointGuards.Go.class);
+    }
+
     private static EndpointGuards.Pass go(EndpointGuards guards, String endpoint) {
         var admission = guards.admit(job("d", endpoint));
         assertThat(admission).isInstanceOf(EndpointGuards.Go.class);
