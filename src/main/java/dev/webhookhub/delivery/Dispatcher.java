@@ -149,17 +149,18 @@ public class Dispatcher {
 
     /** Deliveries that waited in memory for too long, or for an endpoint that turned slow, wait in the store instead. */
     private void deferEvicted() {
-        List<DeliveryJob> evicted = guards.evictWaiting();
-        for (DeliveryJob job : evicted) {
-            outcomes.deferred(job.deliveryId(), Instant.now().plus(EndpointGuards.BUSY_RETRY));
-            metrics.outcome("deferred");
-            log.debug("delivery {} to {} deferred: endpoint busy for longer than a delivery waits in memory",
-                    job.deliveryId(), job.targetUrl());
+        for (DeliveryJob job : guards.evictWaiting()) {
+            defer(job, EndpointGuards.WAITED_TOO_LONG);
             finished();
         }
-        if (!evicted.isEmpty()) {
-            backlog.set(true);
-        }
+    }
+
+    /** Not sent now, no attempt used: due again in the store after the deferral's delay. */
+    private void defer(DeliveryJob job, EndpointGuards.Deferral deferral) {
+        outcomes.deferred(job.deliveryId(), Instant.now().plus(deferral.delay()));
+        backlog.set(true);
+        metrics.outcome("deferred");
+        log.debug("delivery {} to {} deferred: {}", job.deliveryId(), job.targetUrl(), deferral.reason());
     }
 
     /** A delivery finished: when the store holds a backlog and enough room has freed, claim from it now. */
@@ -247,10 +248,7 @@ public class Dispatcher {
             case EndpointGuards.Go go -> sent(job, go.pass());
             case EndpointGuards.Waits waits -> Step.WAITS;
             case EndpointGuards.Deferred deferred -> {
-                outcomes.deferred(job.deliveryId(), Instant.now().plus(deferred.deferral().delay()));
-                backlog.set(true);
-                metrics.outcome("deferred");
-                log.debug("delivery {} to {} deferred: {}", job.deliveryId(), job.targetUrl(), deferred.deferral().reason());
+                defer(job, deferred.deferral());
                 yield Step.handing(deferred.handed());
             }
         };

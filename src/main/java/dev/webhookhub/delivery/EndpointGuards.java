@@ -66,8 +66,10 @@ public class EndpointGuards {
     /** Waiters per endpoint slot: beyond that, deliveries go back to the store, so that a hanging endpoint holds
      * little of the instance's in-flight room (EndpointIsolationTest). */
     private static final int WAITERS_PER_SLOT = 10;
-    /** When a delivery that found its endpoint busy is due again in the store. */
-    static final Duration BUSY_RETRY = Duration.ofMillis(500);
+    private static final Duration BUSY_RETRY = Duration.ofMillis(500);
+    /** Why a delivery that waited in memory for as long as it may goes to the store. */
+    static final Deferral WAITED_TOO_LONG = new Deferral("endpoint busy for longer than a delivery waits in memory",
+            BUSY_RETRY);
     /** Weight of the newest answer time in an endpoint's running average: a few answers decide its lane. */
     private static final double PACE_WEIGHT = 0.25;
 
@@ -142,8 +144,7 @@ public class EndpointGuards {
     public Admission resume(EndpointLane.Waiting handed) {
         EndpointLane lane = lanes.get(handed.job().subscriptionId());
         if (System.nanoTime() - handed.since() > maxWaitNanos) {
-            return new Deferred(new Deferral("endpoint busy for longer than a delivery waits in memory", BUSY_RETRY),
-                    lane.leave(EndpointLane.Signal.NONE));
+            return new Deferred(WAITED_TOO_LONG, lane.leave(EndpointLane.Signal.NONE));
         }
         return start(handed.job(), lane);
     }
