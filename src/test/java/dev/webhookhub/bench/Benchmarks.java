@@ -314,6 +314,7 @@ public final class Benchmarks {
             var warmUp = load.openLoop(200, seconds(40), 2000, n -> new LoadGenerator.Request(single, KEY, syncRun("warm", n)),
                     (n, intended, response) -> warm.put(eventId(response.body()), intended));
             awaitArrivals(receiver, warm, Duration.ofSeconds(60));
+            long deferredBefore = deferred(hub);
             for (int rate : CURVE_RATES) {
                 Map<String, Long> sent = new ConcurrentHashMap<>();
                 var result = load.openLoop(rate, seconds(20), 2000,
@@ -321,13 +322,24 @@ public final class Benchmarks {
                         (n, intended, response) -> sent.put(eventId(response.body()), intended));
                 awaitArrivals(receiver, sent, Duration.ofSeconds(60));
                 Delivered delivered = delivered(receiver, sent, 0);
+                long deferredNow = deferred(hub);
                 figure(label + " at " + rate + " events/s", String.format(
-                        "ingest->delivery %s; 202 %s; accepted %d of %d, refused %s, unanswered %d, not delivered within 60 s %d",
+                        "ingest->delivery %s; 202 %s; accepted %d of %d, refused %s, unanswered %d, not delivered within 60 s %d;"
+                                + " deferred %d",
                         delivered.latencies().summary(), result.latencies().summary(), result.ok(), result.requests(),
-                        refusals(result), unanswered(result), delivered.missing()));
+                        refusals(result), unanswered(result), delivered.missing(), deferredNow - deferredBefore));
+                deferredBefore = deferredNow;
             }
         }
         profileTop(name);
+    }
+
+    /** Deliveries the hub has deferred so far (sent back to the store without an attempt). */
+    private static long deferred(HubProcess hub) {
+        String prefix = "hub_deliveries_total{outcome=\"deferred\"} ";
+        return new HubClient(hub.port(), "bench_admin").get("/actuator/prometheus").body().lines()
+                .filter(l -> l.startsWith(prefix))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(prefix.length()))).sum();
     }
 
     // 4b. a hub started cold under 500 single events/s: how long until its deliveries keep up, what it refused
