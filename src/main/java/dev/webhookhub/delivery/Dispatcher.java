@@ -72,15 +72,23 @@ public class Dispatcher {
     }
 
     /**
-     * Fast path: deliveries this instance just stored and leased are sent right after their commit, except those to
-     * slow endpoints whose lane is full: they would only be deferred.
+     * Fast path: deliveries this instance just stored and leased are sent right after their commit, except those
+     * that would only be deferred: to slow endpoints while the slow lane is full (due now, for a claim to take when
+     * there is room), and to endpoints whose lane is full (deferred without reading them back).
      */
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     public void onScheduled(DeliveriesScheduled scheduled) {
         List<String> ids = new ArrayList<>();
         List<String> toStore = new ArrayList<>();
         for (NewDelivery delivery : scheduled.deliveries()) {
-            (guards.slowLaneFullFor(delivery.subscriptionId()) ? toStore : ids).add(delivery.id());
+            String endpoint = delivery.subscriptionId();
+            if (guards.slowLaneFullFor(endpoint)) {
+                toStore.add(delivery.id());
+                continue;
+            }
+            guards.deferralIfFull(endpoint).ifPresentOrElse(
+                    deferral -> defer(delivery.id(), endpoint, deferral),
+                    () -> ids.add(delivery.id()));
         }
         int permits = acquireUpTo(ids.size());
         // no room for the rest: hand them back to the store at once rather than let them wait out their lease
@@ -150,17 +158,22 @@ public class Dispatcher {
     /** Deliveries that waited in memory for too long, or for an endpoint that turned slow, wait in the store instead. */
     private void deferEvicted() {
         for (DeliveryJob job : guards.evictWaiting()) {
-            defer(job, EndpointGuards.WAITED_TOO_LONG);
+            defer(job, EndpointGuards.EVICTED);
             finished();
         }
     }
 
     /** Not sent now, no attempt used: due again in the store after the deferral's delay. */
     private void defer(DeliveryJob job, EndpointGuards.Deferral deferral) {
-        outcomes.deferred(job.deliveryId(), Instant.now().plus(deferral.delay()));
+        defer(job.deliveryId(), job.subscriptionId(), deferral);
+    }
+
+    private void defer(String deliveryId, String webhookId, EndpointGuards.Deferral deferral) {
+        outcomes.deferred(deliveryId, Instant.now().plus(deferral.delay()));
         backlog.set(true);
         metrics.outcome("deferred");
-        log.debug("delivery {} to {} deferred: {}", job.deliveryId(), job.targetUrl(), deferral.reason());
+        log.debug("delivery {} to webhook {} deferred for {} ms: {}", deliveryId, webhookId, deferral.delay().toMillis(),
+                deferral.reason());
     }
 
     /** A delivery finished: when the store holds a backlog and enough room has freed, claim from it now. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +71,9 @@ public class EndpointGuards {
     /** Why a delivery that waited in memory for as long as it may goes to the store. */
     static final Deferral WAITED_TOO_LONG = new Deferral("endpoint busy for longer than a delivery waits in memory",
             BUSY_RETRY);
+    /** Why the deliveries {@link #evictWaiting} took out go to the store. */
+    static final Deferral EVICTED = new Deferral("waited in memory as long as it may, or its endpoint turned slow",
+            BUSY_RETRY);
     /** Weight of the newest answer time in an endpoint's running average: a few answers decide its lane. */
     private static final double PACE_WEIGHT = 0.25;
 
@@ -133,8 +137,33 @@ public class EndpointGuards {
         return switch (lane.enter(job, !isSlow(endpoint), System.nanoTime())) {
             case ENTERED -> start(job, lane);
             case WAITING -> WAITS;
-            case FULL -> new Deferred(new Deferral("endpoint busy", BUSY_RETRY), null);
+            case FULL -> new Deferred(returnWhenRoom(endpoint, lane), null);
         };
+    }
+
+    /**
+     * Deferred because the endpoint's lane is full: due again about when the lane will have room for it (at most
+     * {@link #MAX_WAIT} later), not all together after a fixed delay, when most would find it full again and go
+     * back once more: under a backlog those round trips through the store were most of its writes.
+     */
+    private Deferral returnWhenRoom(String endpoint, EndpointLane lane) {
+        long now = System.nanoTime();
+        long usual = pace.getOrDefault(endpoint, 0.0).longValue();
+        long at = lane.returnAt(now, usual, BUSY_RETRY.toNanos(), MAX_WAIT.toNanos());
+        return new Deferral("endpoint busy", Duration.ofNanos(at - now));
+    }
+
+    /**
+     * For a new delivery, not read from the store yet: its deferral if its endpoint's lane is full now (as
+     * {@link #admit} would decide; it is not read only to be sent back) or deliveries it sent back are still to
+     * come back (it queues behind them).
+     */
+    public Optional<Deferral> deferralIfFull(String endpoint) {
+        EndpointLane lane = lanes.get(endpoint);
+        if (lane == null || !lane.full(!isSlow(endpoint), System.nanoTime())) {
+            return Optional.empty();
+        }
+        return Optional.of(returnWhenRoom(endpoint, lane));
     }
 
     /**

@@ -26,6 +26,9 @@ final class EndpointLane {
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private double limit;
     private int inFlight;
+    /** When the next delivery sent back to the store because the lane is full should be due ({@link System#nanoTime()}). */
+    private long nextReturn;
+    private boolean sentBack;
 
     EndpointLane(int max, int maxWaiting) {
         this.max = max;
@@ -47,6 +50,15 @@ final class EndpointLane {
     }
 
     /**
+     * Whether a new delivery should go to the store rather than into the lane: it finds no slot, and no room to wait
+     * ({@code mayWait}: it may wait) or deliveries the lane sent back earlier are still to come back: it goes behind
+     * them, so that under a backlog the oldest go first rather than whatever arrived last. A free slot is used.
+     */
+    synchronized boolean full(boolean mayWait, long now) {
+        return inFlight >= slots() && (!mayWait || waiting.size() >= maxWaiting || sentBack && nextReturn - now > 0);
+    }
+
+    /**
      * A delivery gives its slot up: the limit learns from how it went, and the slot goes to the delivery that has
      * waited longest, which is returned (it holds the slot now), unless the lane is over its limit.
      */
@@ -61,6 +73,26 @@ final class EndpointLane {
         }
         inFlight--;
         return null;
+    }
+
+    /**
+     * When a delivery that found the lane full is due again: after those waiting here and those sent back before it,
+     * one slot's share of the endpoint's answer time ({@code pace}) apart, so that what goes back to the store comes
+     * back about as fast as the endpoint takes it rather than all at once, to be sent back again; between
+     * {@code min} and {@code max} from {@code now} (nanoseconds).
+     */
+    synchronized long returnAt(long now, long pace, long min, long max) {
+        long apart = pace / slots();
+        long at = Math.max(now + min, now + (inFlight + waiting.size()) * apart);
+        if (sentBack && nextReturn - at > 0) {
+            at = nextReturn;
+        }
+        if (at - (now + max) > 0) {
+            at = now + max;
+        }
+        nextReturn = at + apart;
+        sentBack = true;
+        return at;
     }
 
     /** Takes out the deliveries that have waited since before {@code since}, or all of them ({@code all}). */

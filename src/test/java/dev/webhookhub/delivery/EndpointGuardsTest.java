@@ -89,6 +89,42 @@ class EndpointGuardsTest {
         assertThat(guards.resume(fresh)).isInstanceOf(EndpointGuards.Go.class);
     }
 
+    @Test
+    void deliveriesAFullLaneSendsBackAreDueAboutWhenItWillHaveRoomNotAllAtOnce() {
+        var guards = guards(1, Duration.ofMinutes(2));
+        // an endpoint that takes 200 ms an answer, one slot: one delivery every 200 ms
+        for (int i = 0; i < 8; i++) {
+            go(guards, "busy").succeeded(Duration.ofMillis(200));
+        }
+        go(guards, "busy");
+        for (int i = 0; i < 10; i++) {
+            assertThat(guards.admit(job("w" + i, "busy"))).isInstanceOf(EndpointGuards.Waits.class);
+        }
+        List<Duration> delays = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            var admission = guards.admit(job("back" + i, "busy"));
+            assertThat(admission).isInstanceOf(EndpointGuards.Deferred.class);
+            var deferral = ((EndpointGuards.Deferred) admission).deferral();
+            assertThat(deferral.reason()).isEqualTo("endpoint busy");
+            delays.add(deferral.delay());
+        }
+        // eleven ahead of the first (one in flight, ten waiting), then one every 200 ms, up to 10 s from now
+        assertThat(delays.get(0)).isBetween(Duration.ofMillis(2000), Duration.ofMillis(2300));
+        assertThat(delays.get(1).minus(delays.get(0))).isBetween(Duration.ofMillis(150), Duration.ofMillis(250));
+        assertThat(delays).isSorted();
+        assertThat(delays.getLast()).isBetween(Duration.ofMillis(9900), Duration.ofSeconds(10));
+
+        var unknown = guards(1, Duration.ofMinutes(2));
+        go(unknown, "new");
+        for (int i = 0; i < 10; i++) {
+            unknown.admit(job("w" + i, "new"));
+        }
+        var first = ((EndpointGuards.Deferred) unknown.admit(job("a", "new"))).deferral().delay();
+        var second = ((EndpointGuards.Deferred) unknown.admit(job("b", "new"))).deferral().delay();
+        assertThat(List.of(first, second)).as("an endpoint not heard from yet: the shortest delay")
+                .allSatisfy(d -> assertThat(d).isBetween(Duration.ofMillis(490), Duration.ofMillis(510)));
+    }
+
     private static EndpointGuards.Pass go(EndpointGuards guards, String endpoint) {
         var admission = guards.admit(job("d", endpoint));
         assertThat(admission).isInstanceOf(EndpointGuards.Go.class);

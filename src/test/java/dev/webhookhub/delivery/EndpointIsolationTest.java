@@ -56,18 +56,43 @@ class EndpointIsolationTest extends HubTest {
         // the dispatcher says at debug level why a delivery went back to the store, with its target
         loggingSystem.setLogLevel(Dispatcher.class.getName(), LogLevel.DEBUG);
         try (var busy = TestReceiver.start().byDefault(Reply.slow(204, Duration.ofMillis(250)))) {
-            subscribe(env, busy.url("/busy"), FAILED);
+            String webhookId = (String) subscribe(env, busy.url("/busy"), FAILED).get("id");
             // 80 deliveries, 10 at a time, 250 ms each: the last ones wait about 2 s for a slot
-            var batch = new StringBuilder("[");
-            for (int i = 0; i < 80; i++) {
-                batch.append(i == 0 ? "" : ",").append(syncFailed("busy-" + i));
-            }
-            assertThat(env.post("/v1/ingest/configly/batch", batch + "]").status()).isEqualTo(202);
+            ingestBatch(env, "busy-", 80);
 
             awaitReceived(busy, 80);
             assertThat(busy.maxConcurrent()).as("hub.delivery.max-concurrency-per-endpoint").isBetween(1, 10);
-            assertThat(log.getOut()).as("none went back to the store to wait").doesNotContain(busy.url("/busy") + " deferred");
+            assertThat(log.getOut()).as("the dispatcher's debug line is on").contains("to webhook ");
+            assertThat(log.getOut()).as("none went back to the store to wait").doesNotContain("webhook " + webhookId + " deferred");
             assertThat(busy.received()).as("each sent once").hasSize(80);
+        } finally {
+            loggingSystem.setLogLevel(Dispatcher.class.getName(), null);
+        }
+    }
+
+    @Test
+    void whatABusyEndpointHasNoRoomForWaitsInTheStoreAndComesBackAtItsPace(CapturedOutput log) throws Exception {
+        HubClient env = newEnvironment();
+        loggingSystem.setLogLevel(Dispatcher.class.getName(), LogLevel.DEBUG);
+        try (var busy = TestReceiver.start().byDefault(Reply.slow(204, Duration.ofMillis(100)))) {
+            String webhookId = (String) subscribe(env, busy.url("/full"), FAILED).get("id");
+            // 10 slots and 100 waiting: of 200 at once, 90 go back to the store
+            for (int round = 0; round < 2; round++) {
+                ingestBatch(env, "full-" + round + "-", 100);
+            }
+
+            awaitReceived(busy, 200);
+            assertThat(busy.maxConcurrent()).as("hub.delivery.max-concurrency-per-endpoint").isBetween(1, 10);
+            assertThat(busy.received()).as("each sent once").hasSize(200);
+            var sentBack = log.getOut().lines().filter(line -> line.contains("webhook " + webhookId + " deferred for ")).toList();
+            var deferrals = sentBack.stream().filter(line -> line.endsWith(": endpoint busy")).toList();
+            assertThat(deferrals).as("those the lane had no room for").hasSizeGreaterThanOrEqualTo(90);
+            // a lane of 10 slots at 100 ms an answer takes one every 10 ms: those sent back once its pace is known
+            // come back one after the other, not all after the same delay
+            var delays = deferrals.stream().map(line -> line.replaceAll(".* deferred for (\\d+) ms.*", "$1"))
+                    .map(Long::parseLong).distinct().count();
+            assertThat(delays).as("different delays, by place in the queue").isGreaterThan(10);
+            assertThat(sentBack.size()).as("few go back more than once").isLessThan(200);
         } finally {
             loggingSystem.setLogLevel(Dispatcher.class.getName(), null);
         }
@@ -78,11 +103,7 @@ class EndpointIsolationTest extends HubTest {
         HubClient env = newEnvironment();
         try (var receiver = TestReceiver.start()) {
             env.post("/v1/webhooks", HubClient.json(Map.of("url", receiver.url("/limited"), "events", FAILED, "rate_limit", 5)));
-            var batch = new StringBuilder("[");
-            for (int i = 0; i < 20; i++) {
-                batch.append(i == 0 ? "" : ",").append(syncFailed("rate-" + i));
-            }
-            assertThat(env.post("/v1/ingest/configly/batch", batch + "]").status()).isEqualTo(202);
+            ingestBatch(env, "rate-", 20);
 
             var received = awaitReceived(receiver, 20);
             Duration spread = Duration.ofNanos(received.get(19).receivedAtNanos() - received.get(0).receivedAtNanos());
@@ -124,5 +145,14 @@ class EndpointIsolationTest extends HubTest {
 
     private static String syncFailed(String run) {
         return "{\"kind\":\"sync_run\",\"connection\":\"c\",\"run\":{\"id\":\"" + run + "\",\"status\":\"failed\",\"error\":\"e\"}}";
+    }
+
+    /** {@code count} configly events in one batch, with run ids {@code prefix0, prefix1, ...}. */
+    private static void ingestBatch(HubClient env, String prefix, int count) {
+        var batch = new StringBuilder("[");
+        for (int i = 0; i < count; i++) {
+            batch.append(i == 0 ? "" : ",").append(syncFailed(prefix + i));
+        }
+        assertThat(env.post("/v1/ingest/configly/batch", batch + "]").status()).isEqualTo(202);
     }
 }

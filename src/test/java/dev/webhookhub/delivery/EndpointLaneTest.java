@@ -95,6 +95,40 @@ class EndpointLaneTest {
         assertThat(lane.inFlight()).isZero();
     }
 
+    @Test
+    void whatAFullLaneSendsBackIsDueAfterThoseAheadOneSlotShareApartWithinTheBounds() {
+        var lane = new EndpointLane(2, 2);
+        long t = -5_000_000_000L; // System.nanoTime() may be negative
+        for (String id : new String[] {"a", "b", "c", "d"}) {
+            lane.enter(job(id), true, t);
+        }
+        assertThat(lane.enter(job("e"), true, t)).isEqualTo(Entry.FULL);
+        assertThat(lane.full(true, t)).isTrue();
+        // 100 per answer, two slots: one every 50; four ahead of the first
+        assertThat(lane.returnAt(t, 100, 10, 260)).isEqualTo(t + 200);
+        assertThat(lane.returnAt(t, 100, 10, 260)).isEqualTo(t + 250);
+        assertThat(lane.returnAt(t, 100, 10, 260)).as("no later than the bound").isEqualTo(t + 260);
+        assertThat(lane.returnAt(t, 100, 10, 260)).isEqualTo(t + 260);
+        assertThat(lane.returnAt(t + 10_000, 100, 10, 260)).as("later, from the lane as it is then").isEqualTo(t + 10_200);
+        assertThat(lane.returnAt(t + 20_000, 0, 10, 260)).as("no answer time known: the shortest delay").isEqualTo(t + 20_010);
+    }
+
+    @Test
+    void aNewDeliveryQueuesBehindThoseSentBackUnlessASlotIsFree() {
+        var lane = new EndpointLane(1, 5);
+        long t = -1_000L;
+        assertThat(lane.full(true, t)).as("a new lane").isFalse();
+        lane.enter(job("a"), true, t);
+        assertThat(lane.full(true, t)).as("room to wait").isFalse();
+        assertThat(lane.full(false, t)).as("one that may not wait").isTrue();
+        assertThat(lane.returnAt(t, 100, 50, 1_000)).isEqualTo(t + 100);
+
+        assertThat(lane.full(true, t + 50)).as("one sent back is still to come back: behind it").isTrue();
+        assertThat(lane.full(true, t + 201)).as("all sent back are due").isFalse();
+        lane.leave(Signal.SUCCESS);
+        assertThat(lane.full(true, t + 50)).as("a free slot is used").isFalse();
+    }
+
     private static DeliveryJob job(String id) {
         return new DeliveryJob(id, "env", "evt", "type", "source", "{}", null, 0, "wh", "http://127.0.0.1/", true, "standard",
                 "secret", null, null, null, java.util.List.of(), null, java.util.Map.of(), false, false, null, null);
