@@ -68,11 +68,6 @@ public class EndpointGuards {
      * little of the instance's in-flight room (EndpointIsolationTest). */
     private static final int WAITERS_PER_SLOT = 10;
     private static final Duration BUSY_RETRY = Duration.ofMillis(500);
-    /**
-     * The soonest a delivery a full lane sent back is due again when the endpoint's pace is known: its place in the
-     * queue decides, and a claim made as deliveries finish takes it.
-     */
-    private static final Duration SOONEST_RETURN = Duration.ofMillis(50);
     /** Why a delivery that waited in memory for as long as it may goes to the store. */
     static final Deferral WAITED_TOO_LONG = new Deferral("endpoint busy for longer than a delivery waits in memory",
             BUSY_RETRY);
@@ -149,14 +144,12 @@ public class EndpointGuards {
     /**
      * Deferred because the endpoint's lane is full: due again about when the lane will have room for it (at most
      * {@link #MAX_WAIT} later), not all together after a fixed delay, when most would find it full again and go
-     * back once more: under a backlog those round trips through the store were most of its writes. An endpoint
-     * not heard from yet has no pace: its deliveries come back after the longer fixed delay.
+     * back once more: under a backlog those round trips through the store were most of its writes.
      */
     private Deferral returnWhenRoom(String endpoint, EndpointLane lane) {
         long now = System.nanoTime();
         long usual = pace.getOrDefault(endpoint, 0.0).longValue();
-        Duration soonest = usual == 0 ? BUSY_RETRY : SOONEST_RETURN;
-        long at = lane.returnAt(now, usual, soonest.toNanos(), MAX_WAIT.toNanos());
+        long at = lane.returnAt(now, usual, BUSY_RETRY.toNanos(), MAX_WAIT.toNanos());
         return new Deferral("endpoint busy", Duration.ofNanos(at - now));
     }
 

@@ -114,16 +114,6 @@ class EndpointGuardsTest {
         assertThat(delays).isSorted();
         assertThat(delays.getLast()).isBetween(Duration.ofMillis(9900), Duration.ofSeconds(10));
 
-        var quick = guards(1, Duration.ofMinutes(2));
-        go(quick, "quick").succeeded(Duration.ofMillis(1));
-        go(quick, "quick");
-        for (int i = 0; i < 10; i++) {
-            quick.admit(job("w" + i, "quick"));
-        }
-        var soonest = ((EndpointGuards.Deferred) quick.admit(job("a", "quick"))).deferral().delay();
-        assertThat(soonest).as("11 ahead at 1 ms each: the soonest a known endpoint's come back")
-                .isBetween(Duration.ofMillis(49), Duration.ofMillis(51));
-
         var unknown = guards(1, Duration.ofMinutes(2));
         go(unknown, "new");
         for (int i = 0; i < 10; i++) {
