@@ -336,10 +336,8 @@ public final class Benchmarks {
 
     /** Deliveries the hub has deferred so far (sent back to the store without an attempt). */
     private static long deferred(HubProcess hub) {
-        String prefix = "hub_deliveries_total{outcome=\"deferred\"} ";
-        return new HubClient(hub.port(), "bench_admin").get("/actuator/prometheus").body().lines()
-                .filter(l -> l.startsWith(prefix))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(prefix.length()))).sum();
+        String metrics = new HubClient(hub.port(), "bench_admin").get("/actuator/prometheus").body();
+        return (long) sum(metrics, "hub_deliveries_total{outcome=\"deferred\"}");
     }
 
     // 4b. a hub started cold under 500 single events/s: how long until its deliveries keep up, what it refused
