@@ -9,7 +9,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -93,25 +92,16 @@ public class DeliveryRepository {
      * can send at once after commit without another instance racing for it.
      */
     public CommitGroup schedule(CommitGroup group) {
-        List<NewDelivery> routed = new ArrayList<>();
-        List<String> environments = new ArrayList<>();
-        for (IngestBatch batch : group.members()) {
-            for (NewDelivery d : batch.deliveries()) {
-                routed.add(d);
-                environments.add(batch.environmentId());
-            }
-        }
-        schedule(routed, environments);
+        schedule(group.members().stream().flatMap(batch -> batch.deliveries().stream()).toList());
         return group;
     }
 
     /**
-     * In the caller's transaction: a pending row per delivery ({@code environments} holds each one's environment),
-     * leased to this instance and sent once the transaction commits. An ordered delivery whose key already has one
-     * waiting is stored without a next attempt instead: it is released when the one before it is delivered or dead
-     * ({@link #releaseNextOrdered}).
+     * In the caller's transaction: a pending row per delivery, leased to this instance and sent once the transaction
+     * commits. An ordered delivery whose key already has one waiting is stored without a next attempt instead: it is
+     * released when the one before it is delivered or dead ({@link #releaseNextOrdered}).
      */
-    public void schedule(List<NewDelivery> routed, List<String> environments) {
+    public void schedule(List<DeliveryJob> routed) {
         if (routed.isEmpty()) {
             return;
         }
@@ -121,10 +111,10 @@ public class DeliveryRepository {
         var created = Timestamps.column(now);
         List<Object[]> rows = new ArrayList<>();
         for (int i = 0; i < routed.size(); i++) {
-            NewDelivery d = routed.get(i);
-            boolean held = waiting.contains(d.id());
-            rows.add(new Object[] {d.id(), environments.get(i), d.eventId(), d.subscriptionId(), PENDING, 0,
-                    held ? null : leaseEnd, held ? null : instanceId, created, created, d.orderingKey(), d.id()});
+            DeliveryJob d = routed.get(i);
+            boolean held = waiting.contains(d.deliveryId());
+            rows.add(new Object[] {d.deliveryId(), d.environmentId(), d.eventId(), d.subscriptionId(), PENDING, 0,
+                    held ? null : leaseEnd, held ? null : instanceId, created, created, d.orderingKey(), d.deliveryId()});
         }
         // a delivery routed twice (an event read again from Kafka) is stored once
         int[] inserted = template.batchUpdate("""
@@ -133,17 +123,17 @@ public class DeliveryRepository {
                 SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE id = ?)""", rows);
         // only what this call stored goes out on the fast path: a delivery stored before is someone else's to send
         // (it may have just been delivered, its mark still in the outcome writer)
-        List<NewDelivery> stored = new ArrayList<>();
+        List<DeliveryJob> stored = new ArrayList<>();
         List<Object[]> queued = new ArrayList<>();
         for (int i = 0; i < inserted.length; i++) {
-            NewDelivery d = routed.get(i);
+            DeliveryJob d = routed.get(i);
             if (inserted[i] == 0) {
                 continue;
             }
             if (d.orderingKey() != null) {
-                queued.add(new Object[] {d.id(), d.subscriptionId(), d.orderingKey(), d.eventId()});
+                queued.add(new Object[] {d.deliveryId(), d.subscriptionId(), d.orderingKey(), d.eventId()});
             }
-            if (!waiting.contains(d.id())) {
+            if (!waiting.contains(d.deliveryId())) {
                 stored.add(d);
             }
         }
@@ -159,24 +149,24 @@ public class DeliveryRepository {
      * of this same call. Their webhooks are locked first (in id order, as {@link #releaseNextOrdered} locks them),
      * so that a delivery finishing meanwhile either is seen still waiting here, or releases what this stores.
      */
-    private Set<String> waitingBehindOthers(List<NewDelivery> routed) {
-        List<NewDelivery> ordered = routed.stream().filter(d -> d.orderingKey() != null).toList();
+    private Set<String> waitingBehindOthers(List<DeliveryJob> routed) {
+        List<DeliveryJob> ordered = routed.stream().filter(d -> d.orderingKey() != null).toList();
         if (ordered.isEmpty()) {
             return Set.of();
         }
-        lockWebhooks(ordered.stream().map(NewDelivery::subscriptionId).toList());
+        lockWebhooks(ordered.stream().map(DeliveryJob::subscriptionId).toList());
         Set<String> busy = new HashSet<>();
         jdbc.sql("SELECT DISTINCT subscription_id, ordering_key FROM ordered_deliveries WHERE subscription_id IN (:webhooks)"
                 + " AND ordering_key IN (:keys)")
-                .param("webhooks", ordered.stream().map(NewDelivery::subscriptionId).distinct().toList())
-                .param("keys", ordered.stream().map(NewDelivery::orderingKey).distinct().toList())
+                .param("webhooks", ordered.stream().map(DeliveryJob::subscriptionId).distinct().toList())
+                .param("keys", ordered.stream().map(DeliveryJob::orderingKey).distinct().toList())
                 .query(rs -> {
                     busy.add(rs.getString("subscription_id") + "\n" + rs.getString("ordering_key"));
                 });
         Set<String> waiting = new HashSet<>();
-        for (NewDelivery d : ordered) {
+        for (DeliveryJob d : ordered) {
             if (!busy.add(d.subscriptionId() + "\n" + d.orderingKey())) {
-                waiting.add(d.id());
+                waiting.add(d.deliveryId());
             }
         }
         return waiting;
@@ -495,22 +485,9 @@ public class DeliveryRepository {
                 secrets.open(rs.getString("previous_secret")),
                 Timestamps.read(rs, "previous_secret_expires_at"), (Integer) rs.getObject("timeout_ms"),
                 RetrySchedules.parse(rs.getString("retry_schedule")), (Integer) rs.getObject("rate_limit"),
-                headers(rs.getString("headers"), secrets.open(rs.getString("sensitive_headers"))), rs.getBoolean("paused"),
+                DeliveryJob.headers(json.read(rs.getString("headers"), HEADERS),
+                        json.read(secrets.open(rs.getString("sensitive_headers")), HEADERS)), rs.getBoolean("paused"),
                 rs.getBoolean("operational"), rs.getString("ordering_key"), rs.getString("traceparent"));
-    }
-
-    private Map<String, String> headers(String plain, String sensitive) {
-        if (plain == null && sensitive == null) {
-            return Map.of();
-        }
-        Map<String, String> all = new LinkedHashMap<>();
-        for (String column : new String[] {plain, sensitive}) {
-            Map<String, String> headers = json.read(column, HEADERS);
-            if (headers != null) {
-                all.putAll(headers);
-            }
-        }
-        return Collections.unmodifiableMap(all);
     }
 
     static String truncate(String value, int max) {

@@ -72,45 +72,33 @@ public class Dispatcher {
     }
 
     /**
-     * Fast path: deliveries this instance just stored and leased are sent right after their commit, except those
-     * that would only be deferred: to slow endpoints while the slow lane is full (due now, for a claim to take when
-     * there is room), and to endpoints whose lane is full (deferred without reading them back).
+     * Fast path: deliveries this instance just stored and leased are sent right after their commit, as the router
+     * built them (nothing read back from the store), except those that would only be deferred: to slow endpoints
+     * while the slow lane is full (due now, for a claim to take when there is room), and to endpoints whose lane is
+     * full (deferred to when it will have room).
      */
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     public void onScheduled(DeliveriesScheduled scheduled) {
-        List<String> ids = new ArrayList<>();
+        List<DeliveryJob> jobs = new ArrayList<>();
         List<String> toStore = new ArrayList<>();
-        for (NewDelivery delivery : scheduled.deliveries()) {
-            String endpoint = delivery.subscriptionId();
+        for (DeliveryJob job : scheduled.deliveries()) {
+            String endpoint = job.subscriptionId();
             if (guards.slowLaneFullFor(endpoint)) {
-                toStore.add(delivery.id());
+                toStore.add(job.deliveryId());
                 continue;
             }
             guards.deferralIfFull(endpoint).ifPresentOrElse(
-                    deferral -> defer(delivery.id(), endpoint, deferral),
-                    () -> ids.add(delivery.id()));
+                    deferral -> defer(job.deliveryId(), endpoint, deferral),
+                    () -> jobs.add(job));
         }
-        int permits = acquireUpTo(ids.size());
+        int permits = acquireUpTo(jobs.size());
         // no room for the rest: hand them back to the store at once rather than let them wait out their lease
-        toStore.addAll(ids.subList(permits, ids.size()));
+        jobs.subList(permits, jobs.size()).forEach(job -> toStore.add(job.deliveryId()));
         if (!toStore.isEmpty()) {
             deliveries.releaseLease(toStore);
             backlog.set(true);
         }
-        if (permits == 0) {
-            return;
-        }
-        List<String> admitted = ids.subList(0, permits);
-        workers.execute(() -> {
-            List<DeliveryJob> jobs = List.of();
-            try {
-                jobs = deliveries.jobs(admitted);
-            } catch (RuntimeException e) {
-                log.warn("could not load {} new deliveries; they are due again after their lease: {}", permits, e.getMessage());
-            }
-            inFlight.release(permits - jobs.size());
-            jobs.forEach(job -> workers.execute(() -> deliverHoldingPermit(job)));
-        });
+        jobs.subList(0, permits).forEach(job -> workers.execute(() -> deliverHoldingPermit(job)));
     }
 
     /**

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import dev.webhookhub.mapping.NormalizedEvent;
 import dev.webhookhub.store.EventRepository;
 import dev.webhookhub.store.JsonColumns;
 import dev.webhookhub.store.TimeOrderedIds;
@@ -87,8 +88,7 @@ public class OperationalEvents {
      * a delivery of it to each of those, sent once the transaction commits.
      */
     public void record(List<Notice> notices) {
-        List<NewDelivery> scheduled = new ArrayList<>();
-        List<String> environments = new ArrayList<>();
+        List<DeliveryJob> scheduled = new ArrayList<>();
         for (Notice notice : notices) {
             if (notice.about().operational()) {
                 continue;
@@ -101,20 +101,22 @@ public class OperationalEvents {
                 continue;
             }
             Instant now = Timestamps.now();
-            String eventId = TimeOrderedIds.evt();
-            events.insert(eventId, environmentId, Subscription.OPERATIONAL_SOURCE, notice.type(), envelope(notice, now), now);
+            Map<String, Object> envelope = envelope(notice, now);
+            var event = new NormalizedEvent(TimeOrderedIds.evt(), Subscription.OPERATIONAL_SOURCE, notice.type(), now,
+                    envelope, json.write(envelope));
+            events.insert(event.id(), environmentId, event.source(), event.type(), event.envelopeJson(), now);
             for (Subscription receiver : receivers) {
-                scheduled.add(new NewDelivery(TimeOrderedIds.delivery(now, eventId, receiver.id()), eventId, receiver.id()));
-                environments.add(environmentId);
+                scheduled.add(DeliveryJob.first(TimeOrderedIds.delivery(now, event.id(), receiver.id()), event, receiver,
+                        null, null));
             }
             log.info("{} about webhook {} ({}): event {} for {} operational webhook(s)", notice.type(),
-                    notice.about().webhookId(), notice.about().url(), eventId, receivers.size());
+                    notice.about().webhookId(), notice.about().url(), event.id(), receivers.size());
         }
-        deliveries.schedule(scheduled, environments);
+        deliveries.schedule(scheduled);
     }
 
     /** {@code {"type", "timestamp", "data": {"webhook_id", "url", ...}}}, as Svix shapes its operational events. */
-    private String envelope(Notice notice, Instant at) {
+    private static Map<String, Object> envelope(Notice notice, Instant at) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("webhook_id", notice.about().webhookId());
         data.put("url", notice.about().url());
@@ -123,7 +125,7 @@ public class OperationalEvents {
         envelope.put("type", notice.type());
         envelope.put("timestamp", Timestamps.iso(at));
         envelope.put("data", data);
-        return json.write(envelope);
+        return envelope;
     }
 
     /** Name, value pairs in order; null values are left out. */

@@ -51,7 +51,7 @@ public class WebhookTester {
         String deliveryId = UUID.randomUUID().toString();
         IngestBatch batch = IngestBatch.of(webhook.environmentId(), event.source(), List.of(), null)
                 .withEvents(List.of(event), List.of(event.id()), Map.of(), List.of())
-                .withDeliveries(List.of(new NewDelivery(deliveryId, event.id(), webhook.id())));
+                .withDeliveries(List.of(DeliveryJob.first(deliveryId, event, webhook, null, null)));
         deliveries.schedule(events.append(CommitGroup.of(batch)));
         return Map.of("event_id", event.id(), "event_type", event.type(), "delivery_id", deliveryId);
     }

@@ -3,7 +3,7 @@ package dev.webhookhub.ingest;
 import java.util.List;
 import java.util.Map;
 
-import dev.webhookhub.delivery.NewDelivery;
+import dev.webhookhub.delivery.DeliveryJob;
 import dev.webhookhub.mapping.NormalizedEvent;
 import dev.webhookhub.mapping.StateWrite;
 
@@ -17,11 +17,12 @@ import dev.webhookhub.mapping.StateWrite;
  * @param eventIds       the ids to answer with, in raw-event order (new events and deduplicated raw events alike)
  * @param newKeys        dedupKey values first seen in this batch, with the ids their raw event produced
  * @param stateWrites    the mapping state this batch read and what it leaves there
+ * @param deliveries     what the router made of the events, each ready for its first attempt
  * @param traceparent    the W3C trace context it came with; once ingest has begun, its ingest span's
  */
 public record IngestBatch(String environmentId, String source, List<Object> raws, String idempotencyKey,
         boolean replayed, List<NormalizedEvent> events, List<String> eventIds, Map<String, List<String>> newKeys,
-        List<StateWrite> stateWrites, List<NewDelivery> deliveries, String traceparent) {
+        List<StateWrite> stateWrites, List<DeliveryJob> deliveries, String traceparent) {
 
     public static IngestBatch of(String environmentId, String source, List<Object> raws, String idempotencyKey) {
         return of(environmentId, source, raws, idempotencyKey, null);
@@ -49,7 +50,7 @@ public record IngestBatch(String environmentId, String source, List<Object> raws
                 List.copyOf(ids), Map.copyOf(keys), List.copyOf(writes), deliveries, traceparent);
     }
 
-    public IngestBatch withDeliveries(List<NewDelivery> routed) {
+    public IngestBatch withDeliveries(List<DeliveryJob> routed) {
         return new IngestBatch(environmentId, source, raws, idempotencyKey, replayed, events, eventIds, newKeys,
                 stateWrites, List.copyOf(routed), traceparent);
     }

@@ -5,7 +5,7 @@ import java.util.List;
 
 import org.springframework.stereotype.Component;
 
-import dev.webhookhub.delivery.NewDelivery;
+import dev.webhookhub.delivery.DeliveryJob;
 import dev.webhookhub.ingest.IngestBatch;
 import dev.webhookhub.mapping.MappingRegistry;
 import dev.webhookhub.mapping.NormalizedEvent;
@@ -46,7 +46,7 @@ public class SubscriptionRouter {
 
     private IngestBatch routed(IngestBatch batch) {
         List<Subscription> candidates = subscriptions.active(batch.environmentId());
-        List<NewDelivery> deliveries = new ArrayList<>();
+        List<DeliveryJob> deliveries = new ArrayList<>();
         for (NormalizedEvent event : batch.events()) {
             var type = mappings.eventTypes().get(event.type());
             if (type != null && type.reserved()) {
@@ -54,8 +54,8 @@ public class SubscriptionRouter {
             }
             for (Subscription subscription : candidates) {
                 if (subscription.wants(event.source(), event.type()) && filters.accepts(subscription, event.envelope())) {
-                    deliveries.add(new NewDelivery(TimeOrderedIds.delivery(event.createdAt(), event.id(), subscription.id()),
-                            event.id(), subscription.id(), filters.orderingKey(subscription, event.envelope())));
+                    deliveries.add(DeliveryJob.first(TimeOrderedIds.delivery(event.createdAt(), event.id(), subscription.id()),
+                            event, subscription, filters.orderingKey(subscription, event.envelope()), batch.traceparent()));
                 }
             }
         }
