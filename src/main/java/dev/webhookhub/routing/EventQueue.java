@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -53,8 +54,13 @@ public class EventQueue {
         this.visibilityTimeout = properties.kafka().visibilityTimeout();
     }
 
-    private boolean stored(String eventId) {
-        return jdbc.sql("SELECT COUNT(*) FROM events WHERE id = ?").param(eventId).query(Long.class).single() == 1;
+    /** An event as stored: its exact JSON and the trace it was ingested in. */
+    private record Stored(String envelope, String traceparent) {
+    }
+
+    private Optional<Stored> stored(String eventId) {
+        return jdbc.sql("SELECT envelope, traceparent FROM events WHERE id = ?").param(eventId)
+                .query((rs, row) -> new Stored(rs.getString("envelope"), rs.getString("traceparent"))).optional();
     }
 
     /** Commit step (the split): every event of the group, as it goes on the topic. */
@@ -84,20 +90,21 @@ public class EventQueue {
     public IngestBatch fromRecord(@Body String record, @Header(KafkaConstants.TIMESTAMP) Long recordTimestamp)
             throws InterruptedException {
         QueuedEvent queued = json.read(record, QUEUED);
-        IngestBatch batch = IngestBatch.of(queued.environmentId(), queued.source(), List.of(), null);
-        for (int tries = 0; !stored(queued.id()); tries++) {
+        Optional<Stored> stored;
+        for (int tries = 0; (stored = stored(queued.id())).isEmpty(); tries++) {
             long ageMs = recordTimestamp == null ? Long.MAX_VALUE : System.currentTimeMillis() - recordTimestamp;
             if (ageMs > visibilityTimeout.toMillis()) {
                 log.warn("event {} of record is not in the store after {} ms: its ingest rolled back; not routed", queued.id(), ageMs);
-                return batch;
+                return IngestBatch.of(queued.environmentId(), queued.source(), List.of(), null);
             }
             if (tries == VISIBILITY_TRIES) {
                 throw new IllegalStateException("event " + queued.id() + " is not visible yet; the record will be read again");
             }
             Thread.sleep(VISIBILITY_WAIT_MS);
         }
+        // its deliveries go out as the router makes them: with the bytes the store holds and the ingest's trace
         var event = new NormalizedEvent(queued.id(), queued.source(), queued.type(), Instant.parse(queued.createdAt()),
-                queued.envelope(), json.write(queued.envelope()));
-        return batch.withEvents(List.of(event), List.of(event.id()), Map.of(), List.of());
+                queued.envelope(), stored.get().envelope());
+        return IngestBatch.of(queued.environmentId(), queued.source(), List.of(), null, stored.get().traceparent()).withEvents(List.of(event), List.of(event.id()), Map.of(), List.of());
     }
 }

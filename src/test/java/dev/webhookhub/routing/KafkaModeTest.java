@@ -130,6 +130,27 @@ class KafkaModeTest extends HubTest {
         }
     }
 
+    @Test
+    void theFirstAttemptCarriesTheStoredEnvelopeAndTheProducersTrace() throws Exception {
+        HubClient env = newEnvironment();
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        try (var receiver = TestReceiver.start()) {
+            subscribe(env, receiver.url("/kafka-traced"), List.of("connection.sync_failed"));
+            var accepted = env.post("/v1/ingest/configly", "{\"kind\":\"sync_run\",\"connection\":\"c\",\"run\":"
+                    + "{\"id\":\"traced\",\"status\":\"failed\",\"error\":\"e\"}}",
+                    Map.of("traceparent", "00-" + trace + "-00f067aa0ba902b7-01"));
+            assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+            @SuppressWarnings("unchecked")
+            String eventId = ((List<String>) accepted.json().get("event_ids")).get(0);
+
+            var first = awaitReceived(receiver, 1).get(0);
+            assertThat(first.header("traceparent")).as("routed from the topic, still in the ingest's trace")
+                    .startsWith("00-" + trace + "-");
+            assertThat(first.body()).as("the bytes the store holds, not the topic's copy written again")
+                    .isEqualTo(jdbc.sql("SELECT envelope FROM events WHERE id = ?").param(eventId).query(String.class).single());
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static List<String> ingestMany(HubClient env, String run, int count) {
         var batch = new StringBuilder("[");
