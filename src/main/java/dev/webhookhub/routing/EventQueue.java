@@ -105,6 +105,7 @@ public class EventQueue {
         // its deliveries go out as the router makes them: with the bytes the store holds and the ingest's trace
         var event = new NormalizedEvent(queued.id(), queued.source(), queued.type(), Instant.parse(queued.createdAt()),
                 queued.envelope(), stored.get().envelope());
-        return IngestBatch.of(queued.environmentId(), queued.source(), List.of(), null, stored.get().traceparent()).withEvents(List.of(event), List.of(event.id()), Map.of(), List.of());
+        return IngestBatch.of(queued.environmentId(), queued.source(), List.of(), null, stored.get().traceparent())
+                .withEvents(List.of(event), List.of(event.id()), Map.of(), List.of());
     }
 }

@@ -141,7 +141,7 @@ public final class Benchmarks {
     private void ingest(String database, HubSetup baseline) throws Exception {
         String name = "bench-ingest-" + database.toLowerCase() + (baseline == null ? "" : "-baseline");
         String label = "ingest " + database + (baseline == null ? "" : " " + baseline.label());
-        String url = database.equals("H2") ? null : TestPostgres.newDurableDatabase();
+        String url = databaseUrl(database);
         try (HubProcess hub = freshHub(name, url, jvm(name, "-Xmx512m"), baseline)) {
             URI single = URI.create("http://127.0.0.1:" + hub.port() + "/v1/ingest/configly");
             URI batch = URI.create("http://127.0.0.1:" + hub.port() + "/v1/ingest/configly/batch");
@@ -177,7 +177,7 @@ public final class Benchmarks {
         }
         String name = "bench-wrk-" + database.toLowerCase() + (baseline == null ? "" : "-baseline");
         String label = "wrk ingest " + database + (baseline == null ? "" : " " + baseline.label());
-        String url = database.equals("H2") ? null : TestPostgres.newDurableDatabase();
+        String url = databaseUrl(database);
         try (HubProcess hub = freshHub(name, url, jvm(name, "-Xmx512m"), baseline)) {
             URI single = URI.create("http://127.0.0.1:" + hub.port() + "/v1/ingest/configly");
             Wrk.run(single, KEY, seconds(40));
@@ -305,7 +305,7 @@ public final class Benchmarks {
         warmUpGeneratorAndReceiver();
         String name = "bench-latency-" + database.toLowerCase() + (baseline == null ? "" : "-baseline");
         String label = "latency " + database + (baseline == null ? "" : " " + baseline.label());
-        String url = database.equals("H2") ? null : TestPostgres.newDurableDatabase();
+        String url = databaseUrl(database);
         try (HubProcess hub = freshHub(name, url, jvm(name, "-Xmx512m"), baseline); var receiver = new BenchReceiver(204, 0).recordingArrivals()) {
             subscribe(new HubClient(hub.port(), KEY), receiver.url("/latency"), "connection.sync_completed");
             URI single = URI.create("http://127.0.0.1:" + hub.port() + "/v1/ingest/configly");
@@ -334,6 +334,11 @@ public final class Benchmarks {
         profileTop(name);
     }
 
+    /** The store of a hub: H2's default file (null), or a new database on a PostgreSQL that forces its commits. */
+    private static String databaseUrl(String database) {
+        return database.equals("H2") ? null : TestPostgres.newDurableDatabase();
+    }
+
     /** Deliveries the hub has deferred so far (sent back to the store without an attempt). */
     private static long deferred(HubProcess hub) {
         String metrics = new HubClient(hub.port(), "bench_admin").get("/actuator/prometheus").body();
@@ -345,7 +350,7 @@ public final class Benchmarks {
         warmUpGeneratorAndReceiver();
         String name = "bench-cold-" + database.toLowerCase() + (baseline == null ? "" : "-baseline");
         String label = "cold start " + database + (baseline == null ? "" : " " + baseline.label());
-        String url = database.equals("H2") ? null : TestPostgres.newDurableDatabase();
+        String url = databaseUrl(database);
         int rate = 500;
         Duration window = seconds(60);
         try (HubProcess hub = freshHub(name, url, jvm(name, "-Xmx512m"), baseline); var receiver = new BenchReceiver(204, 0).recordingArrivals()) {
@@ -471,7 +476,7 @@ public final class Benchmarks {
     private void slowEndpoints(String database, HubSetup baseline) throws Exception {
         String name = "bench-slow-" + database.toLowerCase() + (baseline == null ? "" : "-baseline");
         String store = database + (baseline == null ? "" : " " + baseline.label());
-        String url = database.equals("H2") ? null : TestPostgres.newDurableDatabase();
+        String url = databaseUrl(database);
         try (HubProcess hub = freshHub(name, url, jvm(name, "-Xmx512m"), baseline); var receiver = new BenchReceiver(204, 1000).recordingArrivals()) {
             var client = new HubClient(hub.port(), KEY);
             for (int i = 0; i < 1000; i++) {
